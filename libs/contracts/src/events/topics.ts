@@ -1,0 +1,36 @@
+import { UserRegistered } from './auth.events.js';
+import { ReleaseStock, StockRejected, StockReserved } from './catalog.events.js';
+import type { EventContract } from './event-contract.js';
+import { OrderPlaced, OrderStatusChanged } from './orders.events.js';
+import { AuthorizePayment, PaymentAuthorized, PaymentFailed } from './payments.events.js';
+
+/** Every message contract in the system: the source for creating topics up front. */
+export const ALL_CONTRACTS: readonly EventContract[] = [
+  UserRegistered,
+  OrderPlaced,
+  OrderStatusChanged,
+  StockReserved,
+  StockRejected,
+  ReleaseStock,
+  AuthorizePayment,
+  PaymentAuthorized,
+  PaymentFailed,
+];
+
+export interface TopicSpec {
+  readonly topic: string;
+  readonly partitions: number;
+}
+
+/** Partitions per topic: several, so keyed ordering is exercised even on one broker. */
+export const DEFAULT_PARTITIONS = 3;
+
+/** A consumer that cannot process a message parks it here, with the error in its headers. */
+export function deadLetterTopic(topic: string): string {
+  return `${topic}.dlq`;
+}
+
+export const ALL_TOPICS: readonly TopicSpec[] = ALL_CONTRACTS.flatMap((contract) => [
+  { topic: contract.topic, partitions: DEFAULT_PARTITIONS },
+  { topic: deadLetterTopic(contract.topic), partitions: 1 },
+]);
