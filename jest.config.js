@@ -28,6 +28,11 @@ const common = {
 
 /** @type {import('jest').Config} */
 export default {
+  // Once per run, for every project: find (or start) PostgreSQL, Redis and Kafka, and report
+  // at the end which servers each integration and e2e suite used. See libs/testing.
+  globalSetup: '<rootDir>/libs/testing/jest/global-setup.mjs',
+  globalTeardown: '<rootDir>/libs/testing/jest/global-teardown.mjs',
+  reporters: ['default', '<rootDir>/libs/testing/jest/infra-reporter.mjs'],
   projects: [
     // One class at a time; mocks allowed, no network.
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,infra}/**/*.spec.ts'] },
@@ -36,14 +41,14 @@ export default {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs,infra}/**/*.int-spec.ts'],
-      testTimeout: 60_000,
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/jest/timeout.integration.mjs'],
     },
     // Journeys across services, deployment files, security: everything under test/.
     {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      testTimeout: 180_000,
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/jest/timeout.e2e.mjs'],
     },
   ],
 };

@@ -1,0 +1,7 @@
+// How tests reach real infrastructure: see README.md in this library.
+export type { InfraSource } from './discovery/infra-target.js';
+export type { EmbeddedTarget, KafkaTarget, PostgresTarget, RedisTarget } from './test-infra.js';
+export { testKafka, testPostgres, testRedis } from './test-infra.js';
+export type { TestDatabase } from './test-database.js';
+export { createTestDatabase } from './test-database.js';
+export { uniqueName } from './unique-name.js';
