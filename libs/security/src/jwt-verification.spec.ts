@@ -1,0 +1,193 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Controller, Get, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createHmac, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { ProblemDetailsFilter, Public } from '#atlas/http';
+import { CurrentUser } from './current-user.decorator.js';
+import type { AuthenticatedUser } from './access-token.js';
+import { Roles } from './roles.decorator.js';
+import { SecurityModule } from './security.module.js';
+
+const ISSUER = 'atlas-auth';
+const AUDIENCE = 'atlas';
+
+@Controller()
+class ProbeController {
+  @Public()
+  @Get('open')
+  open() {
+    return { ok: true };
+  }
+
+  @Get('me')
+  me(@CurrentUser() user: AuthenticatedUser) {
+    return user;
+  }
+
+  @Roles('admin')
+  @Get('admin')
+  admin() {
+    return { ok: true };
+  }
+}
+
+describe('access-token verification (passport-jwt with the JWKS)', () => {
+  let jwks: Server;
+  let app: NestFastifyApplication;
+  let base: string;
+  let privateKey: CryptoKey;
+  let publicJwk: JWK;
+  const kid = randomUUID();
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair('ES256', { extractable: true });
+    privateKey = pair.privateKey;
+    publicJwk = { ...(await exportJWK(pair.publicKey)), kid, alg: 'ES256', use: 'sig' };
+    jwks = createServer((_request, response) => {
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ keys: [publicJwk] }));
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const address = jwks.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+
+    @Module({
+      imports: [
+        SecurityModule.forRoot({
+          jwksUrl: `http://127.0.0.1:${port}/jwks.json`,
+          issuer: ISSUER,
+          audience: AUDIENCE,
+        }),
+      ],
+      controllers: [ProbeController],
+    })
+    class ProbeModule {}
+
+    app = await NestFactory.create<NestFastifyApplication>(ProbeModule, new FastifyAdapter(), {
+      logger: false,
+    });
+    app.useGlobalFilters(new ProblemDetailsFilter());
+    await app.listen(0, '127.0.0.1');
+    base = await app.getUrl();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await new Promise((resolve) => jwks?.close(resolve));
+  });
+
+  const claims = (overrides: Record<string, unknown> = {}) => ({
+    roles: ['customer'],
+    sid: randomUUID(),
+    ...overrides,
+  });
+
+  async function sign(
+    options: {
+      claims?: Record<string, unknown>;
+      header?: Record<string, unknown>;
+      issuer?: string;
+      audience?: string;
+      expiresIn?: number;
+      notBefore?: number;
+    } = {},
+  ): Promise<string> {
+    const now = Math.floor(Date.now() / 1000);
+    return new SignJWT(claims(options.claims))
+      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid, ...options.header })
+      .setIssuer(options.issuer ?? ISSUER)
+      .setAudience(options.audience ?? AUDIENCE)
+      .setSubject(randomUUID())
+      .setJti(randomUUID())
+      .setIssuedAt(now)
+      .setNotBefore(now + (options.notBefore ?? 0))
+      .setExpirationTime(now + (options.expiresIn ?? 300))
+      .sign(privateKey);
+  }
+
+  const call = (path: string, token?: string) =>
+    fetch(`${base}${path}`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+
+  it('lets a valid access token through and exposes its claims', async () => {
+    const response = await call('/me', await sign());
+    expect(response.status).toBe(200);
+    const user: unknown = await response.json();
+    expect(user).toMatchObject({
+      roles: ['customer'],
+      sessionId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      tokenId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
+  });
+
+  it('keeps public routes open and closes every other route by default', async () => {
+    expect((await call('/open')).status).toBe(200);
+    const response = await call('/me');
+    expect(response.status).toBe(401);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(await response.json()).toMatchObject({ code: 'AUTH.UNAUTHENTICATED' });
+  });
+
+  it('refuses a caller without the required role with 403', async () => {
+    const response = await call('/admin', await sign());
+    expect(response.status).toBe(403);
+    expect((await call('/admin', await sign({ claims: { roles: ['admin'] } }))).status).toBe(200);
+  });
+
+  const forgeries: [string, () => Promise<string>][] = [
+    ['alg none', async () => unsigned({ alg: 'none', typ: 'at+jwt', kid })],
+    [
+      'HMAC signed with the public key as secret',
+      async () => hmacSigned(JSON.stringify(publicJwk), { alg: 'HS256', typ: 'at+jwt', kid }),
+    ],
+    ['an embedded jwk header', () => sign({ header: { jwk: publicJwk } })],
+    ['a jku header', () => sign({ header: { jku: 'https://evil.example/jwks.json' } })],
+    ['a token type other than at+jwt', () => sign({ header: { typ: 'JWT' } })],
+    ['an unknown key id', () => sign({ header: { kid: randomUUID() } })],
+    ['the wrong issuer', () => sign({ issuer: 'someone-else' })],
+    ['the wrong audience', () => sign({ audience: 'another-api' })],
+    ['an expired token', () => sign({ expiresIn: -60 })],
+    ['a token not valid yet', () => sign({ notBefore: 600 })],
+    ['no session id', () => sign({ claims: { sid: undefined } })],
+    ['an unknown role', () => sign({ claims: { roles: ['superuser'] } })],
+    ['a tampered payload', async () => tamper(await sign())],
+  ];
+
+  it.each(forgeries)('refuses %s', async (_name, forge) => {
+    const response = await call('/me', await forge());
+    expect(response.status).toBe(401);
+  });
+
+  function unsigned(header: Record<string, unknown>): string {
+    const now = Math.floor(Date.now() / 1000);
+    const payload = {
+      ...claims(),
+      iss: ISSUER,
+      aud: AUDIENCE,
+      sub: randomUUID(),
+      jti: randomUUID(),
+      iat: now,
+      nbf: now,
+      exp: now + 300,
+    };
+    return `${encode(header)}.${encode(payload)}.`;
+  }
+
+  function hmacSigned(secret: string, header: Record<string, unknown>): string {
+    const body = unsigned(header).slice(0, -1);
+    return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+  }
+
+  function tamper(token: string): string {
+    const [header, payload = '', signature] = token.split('.');
+    const decoded: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    if (typeof decoded !== 'object' || decoded === null) throw new Error('not a JWT payload');
+    return `${header}.${encode({ ...decoded, roles: ['admin'] })}.${signature}`;
+  }
+});
+
+function encode(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
