@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { startSingleConnectionGate } from './single-connection.gate.js';
 
 export interface EmbeddedPostgresOptions {
   /** Folder that keeps the data between runs; omit for an in-memory database. */
@@ -22,7 +23,9 @@ export interface EmbeddedPostgres {
  * client connections could interleave one query's Parse/Bind/Execute with another's: the
  * server therefore accepts a single connection, and callers must use a pool of size one
  * (`DATABASE_POOL_MAX=1`). Overlapping requests then wait their turn instead of corrupting
- * each other's transactions.
+ * each other's transactions. Clients connect through a gate that lets one connection through
+ * at a time, so a client that reconnects right after closing waits for the server to free its
+ * slot instead of being refused (see single-connection.gate.ts).
  */
 export async function startEmbeddedPostgres(
   options: EmbeddedPostgresOptions = {},
@@ -31,9 +34,15 @@ export async function startEmbeddedPostgres(
   const db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
   await server.start();
+  const [host = '127.0.0.1', port] = server.getServerConn().split(':');
+  const gate = await startSingleConnectionGate(
+    { host, port: Number(port) },
+    () => server.getStats().activeConnections === 0,
+  );
   return {
-    url: `postgres://postgres@${server.getServerConn()}/postgres`,
+    url: `postgres://postgres@${gate.address}/postgres`,
     async stop() {
+      await gate.close();
       await server.stop();
       await db.close();
     },

@@ -1,0 +1,79 @@
+import { assertValidTtl, toJson } from './cache-arguments.js';
+import { CacheStore } from './cache.store.js';
+import { storeNamespace } from './store-keys.js';
+
+export interface MemoryCacheStoreOptions {
+  readonly keyPrefix: string;
+  /** Entries kept before the least recently used is dropped. Default 10 000. */
+  readonly maxEntries?: number;
+  /** Milliseconds since the epoch; tests pass a fake clock. */
+  readonly now?: () => number;
+}
+
+interface Entry {
+  readonly json: string;
+  readonly expiresAt: number;
+}
+
+/**
+ * Embedded mode's cache: a bounded map in this process, least recently used out first. Values
+ * are kept as JSON text so they behave exactly as with Redis (copies, `Date` as a string).
+ * Expired entries are dropped when touched, so no timer keeps the process alive.
+ */
+export class MemoryCacheStore extends CacheStore {
+  private readonly entries = new Map<string, Entry>();
+  private readonly namespace: string;
+  private readonly maxEntries: number;
+  private readonly now: () => number;
+
+  constructor(options: MemoryCacheStoreOptions) {
+    super();
+    this.namespace = storeNamespace(options.keyPrefix, 'cache');
+    this.maxEntries = options.maxEntries ?? 10_000;
+    this.now = options.now ?? Date.now;
+    if (!Number.isInteger(this.maxEntries) || this.maxEntries < 1) {
+      throw new RangeError(
+        `maxEntries must be a whole number of at least 1, got ${this.maxEntries}.`,
+      );
+    }
+  }
+
+  async get<T>(key: string): Promise<T | undefined> {
+    const fullKey = this.namespace + key;
+    const entry = this.entries.get(fullKey);
+    if (!entry) return undefined;
+    this.entries.delete(fullKey);
+    if (entry.expiresAt <= this.now()) return undefined;
+    // Re-inserting moves the entry to the end of the map's order: most recently used.
+    this.entries.set(fullKey, entry);
+    const value: T = JSON.parse(entry.json);
+    return value;
+  }
+
+  async set(key: string, value: unknown, ttlMs: number): Promise<void> {
+    assertValidTtl(ttlMs);
+    const fullKey = this.namespace + key;
+    const json = toJson(key, value);
+    this.entries.delete(fullKey);
+    this.entries.set(fullKey, { json, expiresAt: this.now() + ttlMs });
+    for (const oldest of this.entries.keys()) {
+      if (this.entries.size <= this.maxEntries) break;
+      this.entries.delete(oldest);
+    }
+  }
+
+  protected async deleteEntry(key: string): Promise<void> {
+    this.entries.delete(this.namespace + key);
+  }
+
+  protected async deleteEntriesByPrefix(prefix: string): Promise<number> {
+    const now = this.now();
+    let deleted = 0;
+    for (const [fullKey, entry] of this.entries) {
+      if (!fullKey.startsWith(this.namespace + prefix)) continue;
+      this.entries.delete(fullKey);
+      if (entry.expiresAt > now) deleted += 1;
+    }
+    return deleted;
+  }
+}
