@@ -1,0 +1,54 @@
+// Module and configuration
+export * from './messaging.module.js';
+export type {
+  ConsumerRetryOptions,
+  MessagingOptions,
+  RelayOptions,
+  ResolvedMessagingOptions,
+} from './messaging-options.js';
+export { MESSAGING_OPTIONS } from './messaging-options.js';
+export type { BrokerConnection } from './broker-connection.js';
+export { consumerGroupId, kafkaClientId } from './service-identity.js';
+export * from './errors/messaging.error.js';
+
+// Embedded broker
+export { EmbeddedBroker } from './embedded/embedded-broker.js';
+export type { EmbeddedBrokerOptions, EmbeddedTopicConfig } from './embedded/embedded-broker.js';
+export type {
+  EmbeddedConsumer,
+  EmbeddedConsumerEvent,
+  EmbeddedConsumerRunConfig,
+  GroupJoinPayload,
+} from './embedded/embedded-consumer.js';
+export type { EmbeddedProducer } from './embedded/embedded-producer.js';
+export type { GroupDescription } from './embedded/consumer-group.js';
+export { partitionForKey } from './partitioning/key-partitioner.js';
+
+// Publishing and topics
+export { MessagePublisher } from './publishing/message-publisher.js';
+export type { OutgoingMessage } from './publishing/message-publisher.js';
+export { BrokerAdmin } from './topics/broker-admin.js';
+export { BrokerHealthCheck } from './health/broker.health-check.js';
+
+// Consuming
+export * from './consuming/consumer-transport.js';
+export * from './consuming/on-event.decorator.js';
+export { OnEventInterceptor } from './consuming/on-event.interceptor.js';
+export { EmbeddedBrokerServer } from './consuming/embedded-broker.server.js';
+export { KafkaConsumerServer } from './consuming/kafka-consumer.server.js';
+export * from './consuming/dead-letter-headers.js';
+export { DeadLetterPublisher } from './consuming/dead-letter.publisher.js';
+export type { DeliveryFailure, FailedDelivery } from './consuming/dead-letter.publisher.js';
+
+// Outbox and inbox
+export { OutboxMessage } from './outbox/outbox-message.entity.js';
+export { OutboxService } from './outbox/outbox.service.js';
+export { OutboxRelay } from './outbox/outbox.relay.js';
+export type { RelayPass } from './outbox/outbox.relay.js';
+export { InboxMessage } from './inbox/inbox-message.entity.js';
+export { InboxService } from './inbox/inbox.service.js';
+export {
+  CreateMessagingTables1764000000000,
+  messagingMigrations,
+} from './migrations/1764000000000-create-messaging-tables.js';
+export { messagingEntities } from './messaging-entities.js';

@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { z } from 'zod';
+
+/** An outbox row the relay has claimed: everything needed to publish it. */
+export const PendingOutboxRow = z.object({
+  // bigint comes back from pg as a string: compare and sort it as such only in SQL.
+  id: z.string(),
+  topic: z.string(),
+  key: z.string(),
+  payload: z.record(z.string(), z.unknown()),
+  headers: z.record(z.string(), z.string()),
+});
+export type PendingOutboxRow = z.infer<typeof PendingOutboxRow>;
+
+/**
+ * Any fixed number works: it only has to be the same in every replica of a service and used
+ * for nothing else in its database.
+ */
+export const OUTBOX_RELAY_LOCK = '7303714105116';
+
+/** The relay's SQL, each statement run through the EntityManager of the relay's transaction. */
+@Injectable()
+export class OutboxStore {
+  /**
+   * A transaction-scoped advisory lock: while one relay holds it, the others skip their turn
+   * instead of waiting, and it is released by the commit or rollback (also when the process
+   * dies, with its connection).
+   */
+  async tryLock(manager: EntityManager): Promise<boolean> {
+    const rows: unknown = await manager.query(
+      'SELECT pg_try_advisory_xact_lock($1::bigint) AS locked',
+      [OUTBOX_RELAY_LOCK],
+    );
+    return z.array(z.object({ locked: z.boolean() })).parse(rows)[0]?.locked === true;
+  }
+
+  /** The oldest unpublished rows, locked until the transaction ends. */
+  async claimBatch(manager: EntityManager, limit: number): Promise<PendingOutboxRow[]> {
+    const rows: unknown = await manager.query(
+      `SELECT id, topic, key, payload, headers
+         FROM outbox
+        WHERE published_at IS NULL
+        ORDER BY id
+        LIMIT $1
+        FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
+    return z.array(PendingOutboxRow).parse(rows);
+  }
+
+  async markPublished(manager: EntityManager, ids: readonly string[]): Promise<void> {
+    await manager.query(
+      `UPDATE outbox
+          SET published_at = now(), attempts = attempts + 1, last_error = NULL
+        WHERE id = ANY($1::bigint[])`,
+      [ids],
+    );
+  }
+
+  async recordFailure(
+    manager: EntityManager,
+    ids: readonly string[],
+    error: string,
+  ): Promise<void> {
+    await manager.query(
+      'UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])',
+      [ids, error.slice(0, 2_000)],
+    );
+  }
+
+  /** Whether the outbox table exists: a service that forgot the migration should hear so. */
+  async tableExists(manager: EntityManager): Promise<boolean> {
+    const rows: unknown = await manager.query(
+      "SELECT to_regclass('outbox') IS NOT NULL AS present",
+    );
+    return z.array(z.object({ present: z.boolean() })).parse(rows)[0]?.present === true;
+  }
+}

@@ -1,0 +1,86 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { type Admin, type Kafka, logLevel } from 'kafkajs';
+import type { TopicSpec } from '#atlas/contracts';
+import { errorDetails } from '../errors/error-details.js';
+import { MessagingError } from '../errors/messaging.error.js';
+import { createKafkaClient, KAFKA_CLIENT } from '../kafka/kafka-client.js';
+import { KafkaNamespace } from '../kafka/kafka-namespace.js';
+import { MESSAGING_OPTIONS, type ResolvedMessagingOptions } from '../messaging-options.js';
+import { BrokerAdmin } from './broker-admin.js';
+import { ensureKafkaTopics } from './ensure-kafka-topics.js';
+
+@Injectable()
+export class KafkaBrokerAdmin extends BrokerAdmin implements OnApplicationShutdown {
+  /**
+   * A client of its own, with retries off (connecting is retried by the client, not the
+   * admin) and silent (the failure comes back as this check's error): a readiness probe
+   * wants a quick "no", not kafkajs's patient backoff and a log line per attempt.
+   */
+  private readonly probe: Admin;
+  private probeConnected: Promise<void> | undefined;
+
+  constructor(
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    @Inject(MESSAGING_OPTIONS) private readonly options: ResolvedMessagingOptions,
+  ) {
+    super();
+    const brokers = options.broker.kind === 'kafka' ? options.broker.brokers : [];
+    this.probe = createKafkaClient(`${options.clientId}-health`, brokers, {
+      retry: { retries: 0 },
+      logLevel: logLevel.NOTHING,
+    }).admin({ retry: { retries: 0 } });
+  }
+
+  async ensureTopics(topics: readonly TopicSpec[]): Promise<void> {
+    // Only used at start-up, so the connection does not outlive it.
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const namespace = new KafkaNamespace(
+        this.options.broker.kind === 'kafka' ? this.options.broker.namespace : undefined,
+      );
+      await ensureKafkaTopics(
+        admin,
+        topics.map((spec) => ({ ...spec, topic: namespace.topic(spec.topic) })),
+      );
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async ping(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${this.options.healthTimeoutMs} ms`)),
+        this.options.healthTimeoutMs,
+      );
+    });
+    try {
+      this.probeConnected ??= this.probe.connect();
+      await Promise.race([this.probeConnected.then(() => this.probe.describeCluster()), timeout]);
+    } catch (error) {
+      // Start from a fresh connection next time rather than reuse a broken one.
+      this.probeConnected = undefined;
+      await this.probe.disconnect().catch(() => undefined);
+      throw new MessagingError(
+        'MESSAGING.BROKER_UNREACHABLE',
+        `Kafka at ${this.brokers()} is unreachable: ${errorDetails(error).message}. ` +
+          'Check KAFKA_BROKERS and that the broker runs (locally: npm run kafka:start).',
+        { cause: error },
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.probeConnected) await this.probe.disconnect().catch(() => undefined);
+    this.probeConnected = undefined;
+  }
+
+  private brokers(): string {
+    const broker = this.options.broker;
+    return broker.kind === 'kafka' ? broker.brokers.join(',') : 'the embedded broker';
+  }
+}
