@@ -1,0 +1,1 @@
+export const TOKEN_SETTINGS = Symbol('TOKEN_SETTINGS');

@@ -1,0 +1,47 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { UsersService } from './users.service.js';
+import { User } from './user.entity.js';
+import { normalizeEmail } from './normalize-email.js';
+
+export const ADMIN_ACCOUNT = Symbol('ADMIN_ACCOUNT');
+
+export interface AdminAccount {
+  readonly email: string;
+  readonly password: string;
+}
+
+/**
+ * Development and embedded mode: the first admin comes from ATLAS_ADMIN_EMAIL and
+ * ATLAS_ADMIN_PASSWORD (configuration refuses them in production), never from a password
+ * written in the code. An existing account keeps its password and gains the admin role.
+ */
+@Injectable()
+export class AdminSeeder implements OnApplicationBootstrap {
+  private readonly logger = new Logger(AdminSeeder.name);
+
+  constructor(
+    @Inject(ADMIN_ACCOUNT) private readonly admin: AdminAccount | undefined,
+    private readonly users: UsersService,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.admin) return;
+    const existing = await this.users.findByEmail(this.admin.email);
+    if (!existing) {
+      await this.users.register(
+        { email: this.admin.email, password: this.admin.password, displayName: 'Administrator' },
+        ['admin', 'customer'],
+      );
+      this.logger.log({ email: normalizeEmail(this.admin.email) }, 'created the first admin');
+      return;
+    }
+    if (!existing.roles.includes('admin')) {
+      await this.dataSource
+        .getRepository(User)
+        .update({ id: existing.id }, { roles: [...existing.roles, 'admin'] });
+      this.logger.log({ userId: existing.id }, 'granted admin to the configured account');
+    }
+  }
+}

@@ -1,0 +1,26 @@
+import { defineService } from '#atlas/bootstrap';
+import { CacheHealthCheck, RateLimitStore } from '#atlas/cache';
+import { serveApiDocs } from './docs/api-docs.js';
+import { parseGatewayConfig } from './gateway.config.js';
+import { GatewayModule } from './gateway.module.js';
+import { limitClientRate } from './rate-limit/client-rate-limit.js';
+
+export const gatewayApp = defineService({
+  name: 'gateway',
+  parseConfig: parseGatewayConfig,
+  module: (config) => GatewayModule.register(config),
+  // Ready when the gateway itself can work; a service being down is answered per route
+  // (502), not by taking the whole edge out of the load balancer.
+  readiness: [CacheHealthCheck],
+  http: (config) => ({ trustProxy: config.trustedProxies }),
+  configure: (app, config) => {
+    app.enableCors({
+      origin: config.corsOrigins,
+      credentials: true,
+      methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+      exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit', 'ratelimit-policy'],
+    });
+    limitClientRate(app.getHttpAdapter().getInstance(), app.get(RateLimitStore), config.rateLimit);
+    if (config.docsEnabled) serveApiDocs(app);
+  },
+});

@@ -1,0 +1,4 @@
+import { runService } from '#atlas/bootstrap';
+import { notificationsApp } from './notifications.app.js';
+
+await runService(notificationsApp);

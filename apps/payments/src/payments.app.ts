@@ -1,0 +1,13 @@
+import { defineService } from '#atlas/bootstrap';
+import { BrokerHealthCheck } from '#atlas/messaging';
+import { DatabaseHealthCheck } from '#atlas/persistence';
+import { parsePaymentsConfig } from './payments.config.js';
+import { PaymentsModule } from './payments.module.js';
+
+export const paymentsApp = defineService({
+  name: 'payments',
+  parseConfig: parsePaymentsConfig,
+  module: (config, context) => PaymentsModule.register(config, context),
+  readiness: [DatabaseHealthCheck, BrokerHealthCheck],
+  consumesMessages: true,
+});

@@ -1,0 +1,154 @@
+import { expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { Problem, UserProfile, type Product } from '#atlas/contracts';
+import { AtlasClient } from '../support/atlas-client.js';
+
+/** Above this total the simulated payment provider declines (DESIGN: 100000 cents). */
+const DECLINE_ABOVE_CENTS = 100_000;
+
+/**
+ * The order journey of DESIGN.md through the public gateway, shared by the embedded and the
+ * distributed runs so both modes are held to exactly the same behaviour.
+ */
+export function orderJourney(gatewayUrl: () => string): void {
+  const client = () => new AtlasClient(gatewayUrl());
+
+  const productStock = async (id: string) => (await client().product(id)).stock;
+
+  it('is ready and lists the seeded demo catalog', async () => {
+    expect((await client().request('GET', '/health/ready')).status).toBe(200);
+    const products = await client().products();
+    expect(products.total).toBeGreaterThanOrEqual(5);
+    expect(products.items.every((product) => product.stock >= 1)).toBe(true);
+  });
+
+  it('registers a customer who can log in and read their profile', async () => {
+    const customer = await client().newCustomer();
+    const me = await client().expect(200, UserProfile, 'GET', '/v1/auth/me', {
+      token: customer.token,
+    });
+    expect(me.body).toMatchObject({ email: customer.email, roles: ['customer'] });
+  });
+
+  it('confirms an order the provider authorizes, reserving its stock', async () => {
+    const customer = await client().newCustomer();
+    const product = cheapest((await client().products()).items);
+    const stockBefore = await productStock(product.id);
+
+    const key = randomUUID();
+    const placed = await client().placeOrder(
+      customer.token,
+      [{ productId: product.id, quantity: 2 }],
+      key,
+    );
+    expect(placed.status).toBe(202);
+    expect(placed.body.status).toBe('PENDING');
+
+    const replay = await client().placeOrder(
+      customer.token,
+      [{ productId: product.id, quantity: 2 }],
+      key,
+    );
+    expect(replay.status).toBe(202);
+    expect(replay.body.id).toBe(placed.body.id);
+
+    const order = await client().settledOrder(customer.token, placed.body.id);
+    expect(order).toMatchObject({
+      status: 'CONFIRMED',
+      totalCents: product.priceCents * 2,
+      currency: product.currency,
+      items: [{ productId: product.id, quantity: 2, priceCents: product.priceCents }],
+    });
+    expect(await productStock(product.id)).toBe(stockBefore - 2);
+
+    const history = await client().expect(
+      200,
+      OrderHistory,
+      'GET',
+      `/v1/orders/${order.id}/events`,
+      {
+        token: customer.token,
+      },
+    );
+    expect(history.body.map((event) => event.type)).toEqual([
+      'OrderPlaced',
+      'OrderStockReserved',
+      'OrderConfirmed',
+    ]);
+  });
+
+  it('cancels an order the provider declines and gives its stock back', async () => {
+    const customer = await client().newCustomer();
+    const product = mostExpensive((await client().products()).items);
+    const quantity = Math.floor(DECLINE_ABOVE_CENTS / product.priceCents) + 1;
+    const stockBefore = await productStock(product.id);
+
+    const placed = await client().placeOrder(customer.token, [{ productId: product.id, quantity }]);
+    const order = await client().settledOrder(customer.token, placed.body.id);
+
+    expect(order.status).toBe('CANCELLED');
+    expect(order.reason).toBe('PAYMENT_DECLINED');
+    expect(order.totalCents).toBeGreaterThan(DECLINE_ABOVE_CENTS);
+    const stockAfter = await client().eventually(
+      () => productStock(product.id),
+      (stock) => stock === stockBefore,
+    );
+    expect(stockAfter).toBe(stockBefore);
+  });
+
+  it('tells the customer about every status change', async () => {
+    const customer = await client().newCustomer();
+    const product = cheapest((await client().products()).items);
+    const placed = await client().placeOrder(customer.token, [
+      { productId: product.id, quantity: 1 },
+    ]);
+    await client().settledOrder(customer.token, placed.body.id);
+
+    const statuses = await client().eventually(
+      async () =>
+        (
+          await client().expect(200, NotificationPage, 'GET', '/v1/notifications', {
+            token: customer.token,
+          })
+        ).body.items.map((item) => item.status),
+      (seen) => seen.includes('CONFIRMED'),
+    );
+    expect([...statuses].sort()).toEqual(['CONFIRMED', 'PENDING', 'STOCK_RESERVED']);
+  });
+
+  it("hides one customer's order from another and refuses callers without a token", async () => {
+    const owner = await client().newCustomer();
+    const stranger = await client().newCustomer();
+    const product = cheapest((await client().products()).items);
+    const placed = await client().placeOrder(owner.token, [{ productId: product.id, quantity: 1 }]);
+
+    const peek = await client().request('GET', `/v1/orders/${placed.body.id}`, {
+      token: stranger.token,
+    });
+    expect(peek.status).toBe(404);
+    const anonymous = await client().request('GET', '/v1/orders');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('content-type')).toContain('application/problem+json');
+    expect(Problem.parse(anonymous.body).code).toBe('AUTH.UNAUTHENTICATED');
+  });
+}
+
+const OrderHistory = z.array(z.object({ version: z.number(), type: z.string() }));
+const NotificationPage = z.object({
+  items: z.array(z.object({ orderId: z.uuid(), status: z.string() })),
+});
+
+function cheapest(products: readonly Product[]): Product {
+  return first(products.toSorted((a, b) => a.priceCents - b.priceCents));
+}
+
+function mostExpensive(products: readonly Product[]): Product {
+  return first(products.toSorted((a, b) => b.priceCents - a.priceCents));
+}
+
+function first<T>(items: readonly T[]): T {
+  const [item] = items;
+  if (item === undefined) throw new Error('the catalog is empty');
+  return item;
+}
