@@ -23,8 +23,8 @@ export interface DistributedPlatform {
   readonly gatewayUrl: string;
   readonly urls: Readonly<Record<ServiceName, string>>;
   readonly processes: ReadonlyMap<ServiceName, ChildProcess>;
-  /** SIGTERM to each process, gateway first, and wait for it to exit. */
-  stop(): Promise<void>;
+  /** SIGTERM to each process, gateway first; resolves with each one's exit code. */
+  stop(): Promise<Partial<Record<ServiceName, number | null>>>;
 }
 
 const DEFAULT_PORTS: Record<ServiceName, number> = {
@@ -49,16 +49,23 @@ export async function startDistributedPlatform(
   const processes = new Map<ServiceName, ChildProcess>();
 
   const stop = async () => {
+    const exitCodes: Partial<Record<ServiceName, number | null>> = {};
     for (const name of SERVICE_NAMES.toReversed()) {
       const child = processes.get(name);
-      if (!child || child.exitCode !== null || child.signalCode !== null) continue;
+      if (!child) continue;
+      if (child.exitCode !== null || child.signalCode !== null) {
+        exitCodes[name] = child.exitCode;
+        continue;
+      }
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
       // The apps give up on their own shutdown after 30 s; this is the backstop after that.
       const backstop = setTimeout(() => child.kill('SIGKILL'), 35_000);
       await exited;
       clearTimeout(backstop);
+      exitCodes[name] = child.exitCode;
     }
+    return exitCodes;
   };
 
   const cache: NodeJS.ProcessEnv = options.redisUrl

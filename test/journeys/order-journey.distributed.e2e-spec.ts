@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Kafka, logLevel } from 'kafkajs';
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
@@ -26,6 +27,8 @@ describe('the order journey in distributed mode (six processes, real Kafka)', ()
   const databases: string[] = [];
   const embedded: EmbeddedPostgres[] = [];
   let adminUrl: URL | undefined;
+  let kafkaBrokers: string[] = [];
+  const namespace = `journey-${run}`;
 
   beforeAll(async () => {
     if (!existsSync('dist/apps/gateway/src/main.js')) {
@@ -38,6 +41,7 @@ describe('the order journey in distributed mode (six processes, real Kafka)', ()
           '`npm run kafka:start`, or install Java 17 and Maven so the tests start one.',
       );
     }
+    kafkaBrokers = kafka.brokers;
     const postgres = testPostgres();
     const databaseUrls = new Map<Backend, string>();
     if (postgres.kind === 'real') {
@@ -67,7 +71,7 @@ describe('the order journey in distributed mode (six processes, real Kafka)', ()
       env: {
         NODE_ENV: 'test',
         LOG_LEVEL: 'warn',
-        KAFKA_NAMESPACE: `journey-${run}`,
+        KAFKA_NAMESPACE: namespace,
         CATALOG_SEED_DEMO: 'true',
         ...(postgres.kind === 'real' ? {} : { DATABASE_POOL_MAX: '1' }),
       },
@@ -91,5 +95,26 @@ describe('the order journey in distributed mode (six processes, real Kafka)', ()
   orderJourney(() => {
     if (!platform) throw new Error('the platform did not start');
     return platform.gatewayUrl;
+  });
+
+  it('stops gracefully on SIGTERM: every process exits 0 and leaves its consumer group', async () => {
+    if (!platform) throw new Error('the platform did not start');
+    const exitCodes = await platform.stop();
+    platform = undefined;
+    expect(exitCodes).toEqual(perService(() => 0));
+
+    const admin = new Kafka({ brokers: kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      const groups = BACKENDS.filter((service) => service !== 'auth').map(
+        (service) => `${namespace}.atlas-${service}`,
+      );
+      const described = await admin.describeGroups(groups);
+      expect(
+        described.groups.map(({ groupId, members }) => ({ groupId, members: members.length })),
+      ).toEqual(groups.map((groupId) => ({ groupId, members: 0 })));
+    } finally {
+      await admin.disconnect();
+    }
   });
 });
