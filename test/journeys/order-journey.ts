@@ -2,7 +2,7 @@ import { expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { Problem, UserProfile, type Product } from '#atlas/contracts';
-import { AtlasClient } from '../support/atlas-client.js';
+import { AtlasClient } from '#atlas/client';
 
 /** Above this total the simulated payment provider declines (DESIGN: 100000 cents). */
 const DECLINE_ABOVE_CENTS = 100_000;

@@ -23,9 +23,10 @@ export interface RequestOptions {
 }
 
 /**
- * A client of the public API, as a browser or mobile app would use it, for journey tests.
- * Successful answers are parsed with the contract schemas from libs/contracts, so a journey
- * also fails when a response drifts from the documented shape.
+ * A client of the public API through the gateway, as a browser or mobile app would use it:
+ * for the journey tests, the benchmarks and scripted demos. Successful answers are parsed with
+ * the contract schemas from libs/contracts, so a caller also fails when a response drifts from
+ * the documented shape.
  */
 export class AtlasClient {
   constructor(readonly baseUrl: string) {}
