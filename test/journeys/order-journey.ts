@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { Problem, UserProfile, type Product } from '#atlas/contracts';
 import { AtlasClient } from '#atlas/client';
+import type { PlatformUnderTest } from './platform-under-test.js';
 
 /** Above this total the simulated payment provider declines (DESIGN: 100000 cents). */
 const DECLINE_ABOVE_CENTS = 100_000;
@@ -11,8 +12,8 @@ const DECLINE_ABOVE_CENTS = 100_000;
  * The order journey of DESIGN.md through the public gateway, shared by the embedded and the
  * distributed runs so both modes are held to exactly the same behaviour.
  */
-export function orderJourney(gatewayUrl: () => string): void {
-  const client = () => new AtlasClient(gatewayUrl());
+export function orderJourney(platform: () => PlatformUnderTest): void {
+  const client = () => new AtlasClient(platform().gatewayUrl);
 
   const productStock = async (id: string) => (await client().product(id)).stock;
 

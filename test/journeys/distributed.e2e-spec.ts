@@ -12,6 +12,8 @@ import {
   type DistributedPlatform,
 } from '../../infra/local/distributed-platform.js';
 import { orderJourney } from './order-journey.js';
+import { JOURNEY_ADMIN, journeyAdminEnv } from './platform-under-test.js';
+import { sessionJourney } from './session-journey.js';
 
 type Backend = Exclude<(typeof SERVICE_NAMES)[number], 'gateway'>;
 const BACKENDS = SERVICE_NAMES.filter((name): name is Backend => name !== 'gateway');
@@ -73,6 +75,7 @@ describe('the order journey in distributed mode (six processes, real Kafka)', ()
         LOG_LEVEL: 'warn',
         KAFKA_NAMESPACE: namespace,
         CATALOG_SEED_DEMO: 'true',
+        ...journeyAdminEnv,
         ...(postgres.kind === 'real' ? {} : { DATABASE_POOL_MAX: '1' }),
       },
       stdio: 'inherit',
@@ -92,10 +95,12 @@ describe('the order journey in distributed mode (six processes, real Kafka)', ()
     }
   });
 
-  orderJourney(() => {
+  const underTest = () => {
     if (!platform) throw new Error('the platform did not start');
-    return platform.gatewayUrl;
-  });
+    return { gatewayUrl: platform.gatewayUrl, admin: JOURNEY_ADMIN };
+  };
+  orderJourney(underTest);
+  sessionJourney(underTest);
 
   it('stops gracefully on SIGTERM: every process exits 0 and leaves its consumer group', async () => {
     if (!platform) throw new Error('the platform did not start');

@@ -4,6 +4,8 @@ import {
   type EmbeddedPlatform,
 } from '../../apps/embedded/src/embedded-platform.js';
 import { orderJourney } from './order-journey.js';
+import { JOURNEY_ADMIN, journeyAdminEnv } from './platform-under-test.js';
+import { sessionJourney } from './session-journey.js';
 
 describe('the order journey in embedded mode (one process, PGlite, in-process broker)', () => {
   let platform: EmbeddedPlatform;
@@ -11,7 +13,7 @@ describe('the order journey in embedded mode (one process, PGlite, in-process br
   beforeAll(async () => {
     platform = await startEmbeddedPlatform({
       gatewayPort: 'random',
-      env: { NODE_ENV: 'test', LOG_LEVEL: 'warn', CATALOG_SEED_DEMO: 'true' },
+      env: { NODE_ENV: 'test', LOG_LEVEL: 'warn', CATALOG_SEED_DEMO: 'true', ...journeyAdminEnv },
     });
   });
 
@@ -19,5 +21,7 @@ describe('the order journey in embedded mode (one process, PGlite, in-process br
     await platform?.stop();
   });
 
-  orderJourney(() => platform.gatewayUrl);
+  const underTest = () => ({ gatewayUrl: platform.gatewayUrl, admin: JOURNEY_ADMIN });
+  orderJourney(underTest);
+  sessionJourney(underTest);
 });
