@@ -1,7 +1,13 @@
 import { expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { Problem, UserProfile, type Product } from '#atlas/contracts';
+import {
+  OrderList,
+  Problem,
+  Product as ProductSchema,
+  UserProfile,
+  type Product,
+} from '#atlas/contracts';
 import { AtlasClient } from '#atlas/client';
 import type { PlatformUnderTest } from './platform-under-test.js';
 
@@ -116,6 +122,48 @@ export function orderJourney(platform: () => PlatformUnderTest): void {
       (seen) => seen.includes('CONFIRMED'),
     );
     expect([...statuses].sort()).toEqual(['CONFIRMED', 'PENDING', 'STOCK_RESERVED']);
+  });
+
+  it('answers concurrent duplicates of one Idempotency-Key with one order', async () => {
+    const customer = await client().newCustomer();
+    const product = cheapest((await client().products()).items);
+    const key = randomUUID();
+    const attempts = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        client().placeOrder(customer.token, [{ productId: product.id, quantity: 1 }], key),
+      ),
+    );
+    expect(new Set(attempts.map((attempt) => attempt.body.id)).size).toBe(1);
+    const orders = await client().expect(200, OrderList, 'GET', '/v1/orders', {
+      token: customer.token,
+    });
+    expect(orders.body.total).toBe(1);
+  });
+
+  it('never oversells: concurrent orders for the last units confirm only as many as exist', async () => {
+    const admin = await client().login(platform().admin.email, platform().admin.password);
+    const sku = `LAST-${randomUUID().slice(0, 8)}`;
+    const scarce = await client().expect(201, ProductSchema, 'POST', '/v1/products', {
+      token: admin.accessToken,
+      body: { sku, name: `Last units ${sku}`, priceCents: 1_000, currency: 'EUR', stock: 3 },
+    });
+    const customers = await Promise.all(Array.from({ length: 8 }, () => client().newCustomer()));
+    const placed = await Promise.all(
+      customers.map((customer) =>
+        client().placeOrder(customer.token, [{ productId: scarce.body.id, quantity: 1 }]),
+      ),
+    );
+    const settled = await Promise.all(
+      placed.map((order, index) =>
+        client().settledOrder(customers[index]?.token ?? '', order.body.id),
+      ),
+    );
+    const outcomes = settled.map(
+      (order) => `${order.status}${order.reason ? ` ${order.reason}` : ''}`,
+    );
+    expect(outcomes.filter((outcome) => outcome === 'CONFIRMED')).toHaveLength(3);
+    expect(outcomes.filter((outcome) => outcome === 'CANCELLED OUT_OF_STOCK')).toHaveLength(5);
+    expect(await productStock(scarce.body.id)).toBe(0);
   });
 
   it("hides one customer's order from another and refuses callers without a token", async () => {

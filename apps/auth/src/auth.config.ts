@@ -5,6 +5,7 @@ import {
   databaseEnv,
   databaseSettings,
   envVar,
+  evenWithOtherProblems,
   parseConfig,
   requireAdapterAddresses,
   serviceEnv,
@@ -33,7 +34,7 @@ const schema = z
       .optional()
       .describe('at least 12 characters, development only'),
   })
-  .superRefine(requireAdapterAddresses)
+  .superRefine(requireAdapterAddresses, evenWithOtherProblems)
   .superRefine((env, ctx) => {
     if (Boolean(env.ATLAS_ADMIN_EMAIL) !== Boolean(env.ATLAS_ADMIN_PASSWORD)) {
       ctx.addIssue({
@@ -46,10 +47,10 @@ const schema = z
       ctx.addIssue({
         code: 'custom',
         path: ['ATLAS_ADMIN_EMAIL'],
-        message: 'must not be set in production: grant admin through the admin API instead',
+        message: 'must not be set in production: configuration never creates a production admin',
       });
     }
-  });
+  }, evenWithOtherProblems);
 
 export function parseAuthConfig(env: Env) {
   const parsed = parseConfig('auth', schema, env);

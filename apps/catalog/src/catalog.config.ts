@@ -5,6 +5,7 @@ import {
   domainServiceEnv,
   domainServiceSettings,
   envVar,
+  evenWithOtherProblems,
   parseConfig,
   requireAdapterAddresses,
   type Env,
@@ -19,7 +20,7 @@ const schema = z
     ),
     CATALOG_CACHE_TTL_MS: envVar.int(30_000, 0, 3_600_000),
   })
-  .superRefine(requireAdapterAddresses);
+  .superRefine(requireAdapterAddresses, evenWithOtherProblems);
 
 export function parseCatalogConfig(env: Env) {
   const parsed = parseConfig('catalog', schema, env);

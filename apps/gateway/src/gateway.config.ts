@@ -3,6 +3,7 @@ import {
   cacheEnv,
   cacheSettings,
   envVar,
+  evenWithOtherProblems,
   parseConfig,
   requireAdapterAddresses,
   serviceEnv,
@@ -31,7 +32,7 @@ const schema = z
     TRUSTED_PROXIES: envVar.list('10.0.0.0/8,127.0.0.1').default([]),
     RATE_LIMIT_PER_MINUTE: envVar.int(600, 1),
   })
-  .superRefine(requireAdapterAddresses);
+  .superRefine(requireAdapterAddresses, evenWithOtherProblems);
 
 export function parseGatewayConfig(env: Env) {
   const parsed = parseConfig('gateway', schema, env);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   domainServiceEnv,
   domainServiceSettings,
+  evenWithOtherProblems,
   parseConfig,
   requireAdapterAddresses,
   type Env,
@@ -9,7 +10,7 @@ import {
 
 const schema = z
   .object(domainServiceEnv('notifications', 3005))
-  .superRefine(requireAdapterAddresses);
+  .superRefine(requireAdapterAddresses, evenWithOtherProblems);
 
 export function parseNotificationsConfig(env: Env) {
   return domainServiceSettings(parseConfig('notifications', schema, env));

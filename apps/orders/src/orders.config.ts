@@ -2,12 +2,15 @@ import { z } from 'zod';
 import {
   domainServiceEnv,
   domainServiceSettings,
+  evenWithOtherProblems,
   parseConfig,
   requireAdapterAddresses,
   type Env,
 } from '#atlas/config';
 
-const schema = z.object(domainServiceEnv('orders', 3003)).superRefine(requireAdapterAddresses);
+const schema = z
+  .object(domainServiceEnv('orders', 3003))
+  .superRefine(requireAdapterAddresses, evenWithOtherProblems);
 
 export function parseOrdersConfig(env: Env) {
   return domainServiceSettings(parseConfig('orders', schema, env));

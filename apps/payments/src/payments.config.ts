@@ -3,6 +3,7 @@ import {
   domainServiceEnv,
   domainServiceSettings,
   envVar,
+  evenWithOtherProblems,
   parseConfig,
   requireAdapterAddresses,
   type Env,
@@ -13,7 +14,7 @@ const schema = z
     ...domainServiceEnv('payments', 3004),
     PAYMENT_DECLINE_ABOVE_CENTS: envVar.int(100_000, 0),
   })
-  .superRefine(requireAdapterAddresses);
+  .superRefine(requireAdapterAddresses, evenWithOtherProblems);
 
 export function parsePaymentsConfig(env: Env) {
   const parsed = parseConfig('payments', schema, env);

@@ -153,3 +153,9 @@ export function requireAdapterAddresses(
     });
   }
 }
+
+/**
+ * Runs a cross-field check even when other variables are already invalid (zod skips it by
+ * default), so a single failed start names every problem at once.
+ */
+export const evenWithOtherProblems = { when: () => true } as const;
