@@ -1,7 +1,9 @@
 import { rmSync } from 'node:fs';
 import { runDatabasePrefix } from '../database/database-names.js';
 import { dropDatabasesStartingWith } from '../database/postgres-admin.js';
-import { stopTestKafka } from '../discovery/kafka-launcher.js';
+import { INFRA_SERVICES } from '../discovery/infra-target.js';
+import { stopTestServer } from '../discovery/server-launcher.js';
+import type { ResolvedInfra } from '../resolved-infra.js';
 import { RESOLVED_INFRA_VARIABLE, findResolvedInfra } from '../resolved-infra.js';
 import type { JestRoot } from './jest-root.js';
 
@@ -23,11 +25,27 @@ export default async function globalTeardown(globalConfig: JestRoot): Promise<vo
       }
     }
   } finally {
-    if (infra.kafka.kind === 'real' && infra.kafka.source === 'started-by-tests') {
-      await stopTestKafka(globalConfig.rootDir, infra.kafka.address);
+    try {
+      await stopServersStartedForRun(globalConfig.rootDir, infra);
+    } finally {
+      rmSync(infra.usageFile, { force: true });
+      // In watch mode the next run resolves the servers afresh.
+      delete process.env[RESOLVED_INFRA_VARIABLE];
     }
-    rmSync(infra.usageFile, { force: true });
-    // In watch mode the next run resolves the servers afresh.
-    delete process.env[RESOLVED_INFRA_VARIABLE];
+  }
+}
+
+/** Stops every server the setup started (never one it found), even when one stop fails. */
+async function stopServersStartedForRun(rootDir: string, infra: ResolvedInfra): Promise<void> {
+  const failures: unknown[] = [];
+  for (const service of INFRA_SERVICES) {
+    const server = infra[service];
+    if (server.kind !== 'real' || server.source !== 'started-by-tests') continue;
+    await stopTestServer(rootDir, service, server.address).catch((error: unknown) => {
+      failures.push(error);
+    });
+  }
+  if (failures.length > 0) {
+    throw new AggregateError(failures, 'Could not stop every server this test run started');
   }
 }

@@ -34,6 +34,26 @@ describe('formatUsageReport', () => {
     expect(report).not.toContain('!!!');
   });
 
+  it('says of a server the run started that it came from Maven Central jars', () => {
+    const startedRedis: UsageRecord = {
+      suite: ORDERS,
+      service: 'redis',
+      server: {
+        kind: 'real',
+        address: 'redis://127.0.0.1:16379',
+        source: 'started-by-tests',
+        version: 'Redis 6.2.11, started in 0.3s',
+      },
+    };
+
+    const report = formatUsageReport([ORDERS], [realPostgres, startedRedis], ROOT);
+
+    expect(report).toContain(
+      'redis    real      redis://127.0.0.1:16379  Redis 6.2.11, started in 0.3s, started for this run from Maven Central jars, stopped when it ends',
+    );
+    expect(report).not.toContain('!!!');
+  });
+
   it('says loudly which suites ran on embedded adapters', () => {
     const report = formatUsageReport([ORDERS, JOURNEY], [realPostgres, embeddedKafka], ROOT);
 
