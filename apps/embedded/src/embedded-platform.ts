@@ -66,7 +66,8 @@ export async function startEmbeddedPlatform(
   };
 
   try {
-    // PGlite is CPU-bound WASM: starting the five together is no faster than one by one.
+    // PGlite runs on this JS thread, so starting the five together is no faster than one by
+    // one (measured: 15.7 s against 15.5 s for five new databases); one by one keeps it simple.
     for (const name of BACKENDS) {
       const db = await startEmbeddedPostgres(
         options.dataDir ? { dataDir: join(options.dataDir, name) } : {},
