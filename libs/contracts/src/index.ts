@@ -12,3 +12,4 @@ export * from './http/problem.js';
 export * from './http/auth.dto.js';
 export * from './http/catalog.dto.js';
 export * from './http/orders.dto.js';
+export * from './asyncapi/asyncapi-document.js';

@@ -1,7 +1,11 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { asyncApiDocument } from '#atlas/contracts';
 
-/** Swagger UI at /docs and the OpenAPI 3.1 document at /docs/openapi.json. */
+/**
+ * Swagger UI at /docs, the OpenAPI 3.1 document at /docs/openapi.json, and the AsyncAPI 3.0
+ * document of every Kafka topic at /docs/asyncapi.json.
+ */
 export function serveApiDocs(app: NestFastifyApplication): void {
   const config = new DocumentBuilder()
     .setOpenAPIVersion('3.1.0')
@@ -18,4 +22,11 @@ export function serveApiDocs(app: NestFastifyApplication): void {
     yamlDocumentUrl: 'docs/openapi.yaml',
     ui: true,
   });
+  const events = asyncApiDocument();
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .get('/docs/asyncapi.json', async (_request, reply) =>
+      reply.type('application/json').send(events),
+    );
 }
