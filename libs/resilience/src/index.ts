@@ -6,3 +6,4 @@ export * from './retry.js';
 export * from './timeout.js';
 export * from './concurrency-limiter.js';
 export * from './instance-pool.js';
+export * from './fake-clock.js';
