@@ -39,6 +39,9 @@ COPY --from=build /app/dist/apps/${APP} ./dist/apps/${APP}
 # A fixed entry path, so CMD stays in exec form (exec form expands no variables). Node resolves
 # the link before loading, so the app's relative imports and source maps work as usual.
 RUN ln -s "apps/${APP}/src/main.js" dist/main.js
+# The one writable place besides /tmp, for catalog's product images (CATALOG_IMAGE_DIR): a
+# volume is mounted here, and a new Docker volume takes this folder's owner, the app user.
+RUN mkdir -p /var/lib/atlas/images && chown 1000:1000 /var/lib/atlas/images
 # The numeric id of the image's `node` user: Kubernetes can only verify runAsNonRoot against a number.
 USER 1000:1000
 STOPSIGNAL SIGTERM

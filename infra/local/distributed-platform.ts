@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -8,7 +9,10 @@ export interface DistributedPlatformOptions {
   /** Each service's own database, e.g. `postgres://postgres@127.0.0.1:5432/atlas_orders`. */
   readonly databaseUrl: (service: Exclude<ServiceName, 'gateway'>) => string;
   readonly kafkaBrokers: string;
-  /** Redis for the gateway's rate limits and the catalog's cache; in-process memory without it. */
+  /**
+   * Redis for session revocations (every app), rate limits and caches. Without it each process
+   * keeps its own memory: a logout then does not reach the other processes' token checks.
+   */
   readonly redisUrl?: string;
   /** Ports per service; defaults 3000 (gateway) to 3005. */
   readonly ports?: Partial<Record<ServiceName, number>>;
@@ -16,6 +20,8 @@ export interface DistributedPlatformOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Where each process's output goes; inherits this process's by default. */
   readonly stdio?: 'inherit' | 'ignore' | 'pipe';
+  /** With `stdio: 'pipe'`: every chunk each process writes, from its first line. */
+  readonly onOutput?: (service: ServiceName, chunk: string) => void;
   readonly readyTimeoutMs?: number;
 }
 
@@ -25,6 +31,13 @@ export interface DistributedPlatform {
   readonly processes: ReadonlyMap<ServiceName, ChildProcess>;
   /** SIGTERM to each process, gateway first; resolves with each one's exit code. */
   stop(): Promise<Partial<Record<ServiceName, number | null>>>;
+  /**
+   * Starts a service again with the same environment (after a test killed it), and resolves
+   * once it is ready; `processes` then holds the new process.
+   */
+  restart(name: ServiceName): Promise<ChildProcess>;
+  /** Starts one more replica of a service on another port; the caller stops it. */
+  startReplica(name: ServiceName, port: number): Promise<ChildProcess>;
 }
 
 const DEFAULT_PORTS: Record<ServiceName, number> = {
@@ -71,15 +84,31 @@ export async function startDistributedPlatform(
   const cache: NodeJS.ProcessEnv = options.redisUrl
     ? { ATLAS_CACHE: 'redis', REDIS_URL: options.redisUrl }
     : { ATLAS_CACHE: 'memory' };
+  // The simulated payment provider (in payments) calls back through the gateway's public URL,
+  // signing with the secret payments verifies: one per run unless the environment sets it.
+  const payments: NodeJS.ProcessEnv = {
+    PAYMENT_PROVIDER_WEBHOOK_URL: `${urls.gateway}/v1/payments/provider-webhook`,
+    PAYMENT_WEBHOOK_SECRET: randomBytes(32).toString('hex'),
+  };
+  // auth encrypts its signing keys and TOTP secrets with this; a run without one of its own
+  // (tests, with fresh databases) gets a random key.
+  const auth: NodeJS.ProcessEnv = {
+    AUTH_ENCRYPTION_KEYS: `run:${randomBytes(32).toString('base64')}`,
+    // The gateway, on this machine, passes the client's address in X-Forwarded-For.
+    TRUSTED_PROXIES: '127.0.0.1',
+  };
   const envFor = (name: ServiceName): NodeJS.ProcessEnv => ({
+    ...(name === 'payments' ? payments : {}),
+    ...(name === 'auth' ? auth : {}),
     ...process.env,
     ...options.env,
+    // Every app checks access tokens against the session revocations in Redis.
+    ...cache,
     HOST: '127.0.0.1',
     PORT: String(ports[name]),
     OTEL_SERVICE_NAME: `atlas-${name}`,
     ...(name === 'gateway'
       ? {
-          ...cache,
           AUTH_URL: urls.auth,
           CATALOG_URL: urls.catalog,
           ORDERS_URL: urls.orders,
@@ -90,33 +119,63 @@ export async function startDistributedPlatform(
           DATABASE_URL: options.databaseUrl(name),
           KAFKA_BROKERS: options.kafkaBrokers,
         }),
-    ...(name === 'catalog' ? cache : {}),
     AUTH_JWKS_URL: `${urls.auth}/.well-known/jwks.json`,
   });
 
-  try {
-    for (const name of SERVICE_NAMES) {
-      const child = spawn(
-        process.execPath,
-        [
-          // kafkajs 2.2.4 arms an idle timer with a negative delay, which Node has always run
-          // after 1 ms; Node 24 also prints a warning for it. Behaviour is unchanged.
-          '--disable-warning=TimeoutNegativeWarning',
-          '--enable-source-maps',
-          '--import',
-          resolve('dist/libs/observability/src/register.js'),
-          resolve(`dist/apps/${name}/src/main.js`),
-        ],
-        { env: envFor(name), stdio: options.stdio ?? 'inherit' },
-      );
-      processes.set(name, child);
-      await waitUntilReady(name, child, urls[name], options.readyTimeoutMs ?? 90_000);
+  const launch = async (name: ServiceName, port = ports[name]): Promise<ChildProcess> => {
+    const child = spawn(
+      process.execPath,
+      [
+        // kafkajs 2.2.4 arms an idle timer with a negative delay, which Node has always run
+        // after 1 ms; Node 24 also prints a warning for it. Behaviour is unchanged.
+        '--disable-warning=TimeoutNegativeWarning',
+        '--enable-source-maps',
+        '--import',
+        resolve('dist/libs/observability/src/register.js'),
+        resolve(`dist/apps/${name}/src/main.js`),
+      ],
+      { env: { ...envFor(name), PORT: String(port) }, stdio: options.stdio ?? 'inherit' },
+    );
+    const onOutput = options.onOutput;
+    if (onOutput) {
+      for (const stream of [child.stdout, child.stderr]) {
+        stream?.setEncoding('utf8').on('data', (chunk: string) => onOutput(name, chunk));
+      }
     }
+    try {
+      await waitUntilReady(
+        name,
+        child,
+        `http://127.0.0.1:${port}`,
+        options.readyTimeoutMs ?? 90_000,
+      );
+    } catch (error) {
+      child.kill('SIGKILL');
+      throw error;
+    }
+    return child;
+  };
+
+  try {
+    // One by one, in SERVICE_NAMES order; a process that fails to get ready is killed by launch.
+    for (const name of SERVICE_NAMES) processes.set(name, await launch(name));
   } catch (error) {
     await stop();
     throw error;
   }
-  return { gatewayUrl: urls.gateway, urls, processes, stop };
+  const restart = async (name: ServiceName) => {
+    const child = await launch(name);
+    processes.set(name, child);
+    return child;
+  };
+  return {
+    gatewayUrl: urls.gateway,
+    urls,
+    processes,
+    stop,
+    restart,
+    startReplica: (name, port) => launch(name, port),
+  };
 }
 
 async function waitUntilReady(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envVar, parseConfig } from '#atlas/config';
+import { envVar, localEncryptionKeys, parseConfig } from '#atlas/config';
 import { startDistributedPlatform } from './distributed-platform.js';
 
 /**
@@ -25,6 +25,11 @@ const platform = await startDistributedPlatform({
   databaseUrl: (service) => `${server}/atlas_${service}`,
   kafkaBrokers: config.KAFKA_BROKERS,
   redisUrl: config.REDIS_URL,
+  env: {
+    // Secrets at rest in atlas_auth need the same key at every start: .env, or a local file.
+    AUTH_ENCRYPTION_KEYS:
+      process.env.AUTH_ENCRYPTION_KEYS ?? (await localEncryptionKeys('.atlas/distributed')),
+  },
 }).catch((error: unknown) => {
   process.stderr.write(
     `Atlas could not start: ${error instanceof Error ? error.message : String(error)}\n`,

@@ -14,12 +14,13 @@ export interface AtlasApp {
 }
 
 export const ATLAS_APPS: readonly AtlasApp[] = [
+  // Every app checks access tokens against the session revocations in Redis.
   { name: 'gateway', port: 3000, postgres: false, kafka: false, redis: true },
-  { name: 'auth', port: 3001, postgres: true, kafka: true, redis: false },
+  { name: 'auth', port: 3001, postgres: true, kafka: true, redis: true },
   { name: 'catalog', port: 3002, postgres: true, kafka: true, redis: true },
-  { name: 'orders', port: 3003, postgres: true, kafka: true, redis: false },
-  { name: 'payments', port: 3004, postgres: true, kafka: true, redis: false },
-  { name: 'notifications', port: 3005, postgres: true, kafka: true, redis: false },
+  { name: 'orders', port: 3003, postgres: true, kafka: true, redis: true },
+  { name: 'payments', port: 3004, postgres: true, kafka: true, redis: true },
+  { name: 'notifications', port: 3005, postgres: true, kafka: true, redis: true },
 ];
 
 /**
@@ -35,6 +36,9 @@ export const SECRET_VARIABLES: ReadonlySet<string> = new Set([
   'REDIS_URL',
   'ATLAS_ADMIN_EMAIL',
   'ATLAS_ADMIN_PASSWORD',
+  'AUTH_ENCRYPTION_KEYS',
+  'OIDC_CLIENT_SECRET',
+  'PAYMENT_WEBHOOK_SECRET',
 ]);
 
 export interface ExpectedEnvironment {
@@ -56,7 +60,11 @@ export function expectedEnvironment(app: AtlasApp): ExpectedEnvironment {
   const optional = ['OTEL_EXPORTER_OTLP_ENDPOINT'];
   if (app.postgres) required.push('DATABASE_URL', 'DATABASE_POOL_MAX');
   if (app.kafka) required.push('KAFKA_BROKERS');
-  if (app.redis) required.push('REDIS_URL');
+  if (app.redis) {
+    required.push('REDIS_URL');
+    // Set only where environments share a Redis (as KAFKA_NAMESPACE for Kafka).
+    optional.push('REDIS_NAMESPACE');
+  }
   // auth signs with the issuer and audience the others verify; they fetch its JWKS.
   required.push('JWT_ISSUER', 'JWT_AUDIENCE');
   if (app.name !== 'auth') required.push('AUTH_JWKS_URL');
@@ -72,21 +80,43 @@ export function expectedEnvironment(app: AtlasApp): ExpectedEnvironment {
         'DOCS_ENABLED',
         'TRUSTED_PROXIES',
       );
-      optional.push('UPSTREAM_TIMEOUT_MS', 'RATE_LIMIT_PER_MINUTE');
+      optional.push('UPSTREAM_TIMEOUT_MS', 'RATE_LIMIT_PER_MINUTE', 'AUTH_RATE_LIMIT_PER_MINUTE');
       break;
     case 'auth':
-      required.push('ACCESS_TOKEN_TTL_SECONDS', 'REFRESH_TOKEN_TTL_SECONDS');
-      optional.push('ATLAS_ADMIN_EMAIL', 'ATLAS_ADMIN_PASSWORD');
+      required.push(
+        'ACCESS_TOKEN_TTL_SECONDS',
+        'REFRESH_TOKEN_TTL_SECONDS',
+        'AUTH_ENCRYPTION_KEYS',
+        'TRUSTED_PROXIES',
+      );
+      optional.push(
+        'ATLAS_ADMIN_EMAIL',
+        'ATLAS_ADMIN_PASSWORD',
+        'SIGNING_KEY_ACTIVATION_DELAY_SECONDS',
+        'OIDC_ISSUER',
+        'OIDC_CLIENT_ID',
+        'OIDC_CLIENT_SECRET',
+        'OIDC_REDIRECT_URI',
+      );
       break;
     case 'catalog':
-      required.push('CATALOG_SEED_DEMO');
-      optional.push('CATALOG_CACHE_TTL_MS');
+      // The image folder is a volume: the root filesystem is read-only (see writablePaths).
+      required.push('CATALOG_SEED_DEMO', 'CATALOG_IMAGE_DIR');
+      optional.push('CATALOG_CACHE_TTL_MS', 'CATALOG_IMAGE_MAX_BYTES');
       break;
     case 'payments':
-      required.push('PAYMENT_DECLINE_ABOVE_CENTS');
+      required.push(
+        'PAYMENT_DECLINE_ABOVE_CENTS',
+        'PAYMENT_WEBHOOK_SECRET',
+        'PAYMENT_PROVIDER_WEBHOOK_URL',
+      );
+      optional.push('PAYMENT_WEBHOOK_TOLERANCE_SECONDS', 'PAYMENT_PROVIDER_CALLBACK_DELAY_MS');
+      break;
+    case 'notifications':
+      optional.push('WEBHOOK_ALLOWED_TARGETS', 'WEBHOOK_MAX_ATTEMPTS', 'WEBHOOK_RETRY_BASE_MS');
       break;
     case 'orders':
-    case 'notifications':
+      optional.push('ORDERS_STOCK_TIMEOUT_MS', 'ORDERS_PAYMENT_TIMEOUT_MS');
       break;
     default: {
       const unhandled: never = app.name;
@@ -106,4 +136,14 @@ export function appNamed(name: string): AtlasApp {
   const app = ATLAS_APPS.find((candidate) => candidate.name === name);
   if (!app) throw new Error(`${name} is not an Atlas app`);
   return app;
+}
+
+/**
+ * Where each app writes besides /tmp, as a volume, with the variable that points it there.
+ * The root filesystem is read-only everywhere, so anything else fails at the first write.
+ */
+export function writablePaths(app: AtlasApp): readonly { path: string; variable: string }[] {
+  return app.name === 'catalog'
+    ? [{ path: '/var/lib/atlas/images', variable: 'CATALOG_IMAGE_DIR' }]
+    : [];
 }

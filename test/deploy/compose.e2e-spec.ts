@@ -7,6 +7,7 @@ import {
   ATLAS_APPS,
   allowedVariables,
   expectedEnvironment,
+  writablePaths,
 } from './atlas-apps.js';
 import { lintComposeFile } from './compose-lint.js';
 import { REPO_ROOT } from './kubernetes-objects.js';
@@ -23,6 +24,7 @@ interface ComposeService {
   healthcheck?: { test: string[] };
   read_only?: boolean;
   tmpfs?: string[];
+  volumes?: string[];
   cap_drop?: string[];
   security_opt?: string[];
   stop_grace_period?: string;
@@ -31,6 +33,7 @@ interface ComposeService {
 interface ComposeFile {
   name?: string;
   services: Record<string, ComposeService>;
+  volumes?: Record<string, unknown>;
 }
 
 function isComposeFile(value: unknown): value is ComposeFile {
@@ -141,6 +144,15 @@ describe('docker-compose.yml', () => {
     it('is given longer to stop than the app takes, so SIGKILL is never the normal path', () => {
       const [, seconds] = /^(\d+)s$/.exec(definition.stop_grace_period ?? '10s') ?? [];
       expect(Number(seconds)).toBeGreaterThan(APP_SHUTDOWN_LIMIT_SECONDS);
+    });
+
+    it('writes, besides /tmp, only to named volumes at the folders its app is told to use', () => {
+      const mounts = (definition.volumes ?? []).map((volume) => volume.split(':'));
+      expect(mounts.map(([, mountPath]) => mountPath)).toEqual(
+        writablePaths(app).map((writable) => writable.path),
+      );
+      for (const writable of writablePaths(app)) expect(env[writable.variable]).toBe(writable.path);
+      for (const [volume] of mounts) expect(Object.keys(compose.volumes ?? {})).toContain(volume);
     });
 
     it('runs with a read-only root, /tmp in memory, no capabilities and no privilege escalation', () => {

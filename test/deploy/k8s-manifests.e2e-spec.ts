@@ -7,6 +7,7 @@ import {
   SECRET_VARIABLES,
   allowedVariables,
   expectedEnvironment,
+  writablePaths,
   type AtlasApp,
 } from './atlas-apps.js';
 import {
@@ -196,11 +197,25 @@ describe.each(OVERLAYS)('k8s/overlays/%s', (overlay) => {
       expect(pod.hostNetwork ?? false).toBe(false);
     });
 
-    it('writes only to an emptyDir at /tmp', () => {
+    it('writes only to an emptyDir at /tmp, and to the volumes its app writes to', () => {
       const mount = container.volumeMounts?.find((candidate) => candidate.mountPath === '/tmp');
       const volume = pod.volumes?.find((candidate) => candidate.name === mount?.name);
       expect(volume?.emptyDir).toBeDefined();
-      expect(container.volumeMounts).toHaveLength(1);
+      const others = (container.volumeMounts ?? []).filter((other) => other !== mount);
+      expect(others.map((other) => other.mountPath)).toEqual(
+        writablePaths(app).map((writable) => writable.path),
+      );
+      const { config } = environmentOf(objects, container, app);
+      for (const writable of writablePaths(app)) {
+        // The app is told where the volume is, and the volume is a claim of this overlay.
+        expect(config.get(writable.variable)).toBe(writable.path);
+        const name = others.find((other) => other.mountPath === writable.path)?.name;
+        const claim = pod.volumes?.find((candidate) => candidate.name === name)
+          ?.persistentVolumeClaim?.claimName;
+        expect(ofKind(objects, 'PersistentVolumeClaim').map((pvc) => pvc.metadata.name)).toContain(
+          claim,
+        );
+      }
     });
 
     it('requests and limits CPU and memory, requests within limits', () => {

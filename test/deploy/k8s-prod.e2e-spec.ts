@@ -152,6 +152,15 @@ describe('k8s/overlays/prod', () => {
     );
   });
 
+  it('lets the simulated payment provider in payments call back through the gateway', () => {
+    expect(allows(policies, { from: podOf('payments'), to: podOf('gateway'), port: 3000 })).toBe(
+      true,
+    );
+    expect(allows(policies, { from: podOf('orders'), to: podOf('gateway'), port: 3000 })).toBe(
+      false,
+    );
+  });
+
   it('lets notifications deliver webhooks to the internet, but not to private addresses', () => {
     const notifications = podOf('notifications');
     expect(allows(policies, { from: notifications, to: INTERNET, port: 443 })).toBe(true);

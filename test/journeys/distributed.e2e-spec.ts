@@ -5,9 +5,15 @@ import {
   startDistributedTestPlatform,
   type DistributedTestPlatform,
 } from '../support/distributed-test-platform.js';
+import { freePort } from '../../apps/embedded/src/free-port.js';
+import { catalogJourney } from './catalog-journey.js';
 import { orderJourney } from './order-journey.js';
+import { recoveryJourney } from './recovery-journey.js';
+import { sagaJourney } from './saga-journey.js';
+import { startSlowProviderPlatform, type SlowProviderPlatform } from './slow-provider-platform.js';
 import { JOURNEY_ADMIN, journeyAdminEnv } from './platform-under-test.js';
 import { sessionJourney } from './session-journey.js';
+import { webhooksJourney, webhooksJourneyEnv } from './webhooks-journey.js';
 
 /**
  * The same journeys with every service in its own process (the built `dist/` apps, as in a
@@ -17,9 +23,17 @@ import { sessionJourney } from './session-journey.js';
 describe('the journeys in distributed mode (six processes, real Kafka)', () => {
   let run: DistributedTestPlatform | undefined;
   let stopped = false;
+  let webhookReceiverPort = 0;
 
   beforeAll(async () => {
-    run = await startDistributedTestPlatform(journeyAdminEnv);
+    webhookReceiverPort = await freePort();
+    run = await startDistributedTestPlatform({
+      ...journeyAdminEnv,
+      ...webhooksJourneyEnv(webhookReceiverPort),
+      // Journeys sign in far more often than people do; the limits have their own suite
+      // (test/security).
+      AUTH_RATE_LIMIT_PER_MINUTE: String(100_000),
+    });
   });
 
   afterAll(async () => {
@@ -28,10 +42,12 @@ describe('the journeys in distributed mode (six processes, real Kafka)', () => {
 
   const underTest = () => {
     if (!run || stopped) throw new Error('the platform is not running');
-    return { gatewayUrl: run.platform.gatewayUrl, admin: JOURNEY_ADMIN };
+    return { gatewayUrl: run.platform.gatewayUrl, admin: JOURNEY_ADMIN, webhookReceiverPort };
   };
   orderJourney(underTest);
   sessionJourney(underTest);
+  catalogJourney(underTest);
+  webhooksJourney(underTest);
 
   it('stops gracefully on SIGTERM: every process exits 0 and leaves its consumer group', async () => {
     if (!run) throw new Error('the platform did not start');
@@ -52,4 +68,24 @@ describe('the journeys in distributed mode (six processes, real Kafka)', () => {
       await admin.disconnect();
     }
   });
+});
+
+describe('the saga and recovery from failures in distributed mode (a payment provider that is slow)', () => {
+  let run: SlowProviderPlatform | undefined;
+
+  beforeAll(async () => {
+    run = await startSlowProviderPlatform();
+  });
+
+  afterAll(async () => {
+    await run?.cleanUp();
+  });
+
+  const underTest = () => {
+    if (!run) throw new Error('the platform did not start');
+    return run;
+  };
+  sagaJourney(underTest);
+  // Last: it kills processes.
+  recoveryJourney(underTest);
 });

@@ -1,5 +1,6 @@
 import { expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import {
   OrderList,
@@ -140,30 +141,63 @@ export function orderJourney(platform: () => PlatformUnderTest): void {
     expect(orders.body.total).toBe(1);
   });
 
-  it('never oversells: concurrent orders for the last units confirm only as many as exist', async () => {
+  it('never oversells: 100 concurrent orders for 10 units confirm exactly 10', async () => {
     const admin = await client().login(platform().admin.email, platform().admin.password);
     const sku = `LAST-${randomUUID().slice(0, 8)}`;
     const scarce = await client().expect(201, ProductSchema, 'POST', '/v1/products', {
       token: admin.accessToken,
-      body: { sku, name: `Last units ${sku}`, priceCents: 1_000, currency: 'EUR', stock: 3 },
+      body: { sku, name: `Last units ${sku}`, priceCents: 1_000, currency: 'EUR', stock: 10 },
     });
-    const customers = await Promise.all(Array.from({ length: 8 }, () => client().newCustomer()));
+    // A few customers with many orders each: the race is between orders, not accounts.
+    const customers = await Promise.all(Array.from({ length: 5 }, () => client().newCustomer()));
     const placed = await Promise.all(
-      customers.map((customer) =>
-        client().placeOrder(customer.token, [{ productId: scarce.body.id, quantity: 1 }]),
-      ),
+      Array.from({ length: 100 }, (_, n) => {
+        const customer = customers[n % customers.length];
+        if (!customer) throw new Error('no customer');
+        return client().placeOrder(customer.token, [{ productId: scarce.body.id, quantity: 1 }]);
+      }),
     );
-    const settled = await Promise.all(
-      placed.map((order, index) =>
-        client().settledOrder(customers[index]?.token ?? '', order.body.id),
-      ),
-    );
+    expect(new Set(placed.map((order) => order.body.id)).size).toBe(100);
+
+    // One list per customer rather than one poll per order, to stay far below the rate limit.
+    const settled = (
+      await Promise.all(
+        customers.map(async (customer) => {
+          const deadline = Date.now() + 120_000;
+          for (;;) {
+            const mine = (
+              await client().expect(200, OrderList, 'GET', '/v1/orders?limit=100', {
+                token: customer.token,
+              })
+            ).body.items;
+            const ended = mine.filter((o) => o.status === 'CONFIRMED' || o.status === 'CANCELLED');
+            if (ended.length === 20 || Date.now() > deadline) return mine;
+            await sleep(1_000);
+          }
+        }),
+      )
+    ).flat();
     const outcomes = settled.map(
       (order) => `${order.status}${order.reason ? ` ${order.reason}` : ''}`,
     );
-    expect(outcomes.filter((outcome) => outcome === 'CONFIRMED')).toHaveLength(3);
-    expect(outcomes.filter((outcome) => outcome === 'CANCELLED OUT_OF_STOCK')).toHaveLength(5);
+    expect(outcomes).toHaveLength(100);
+    expect(outcomes.filter((outcome) => outcome === 'CONFIRMED')).toHaveLength(10);
+    expect(outcomes.filter((outcome) => outcome === 'CANCELLED OUT_OF_STOCK')).toHaveLength(90);
     expect(await productStock(scarce.body.id)).toBe(0);
+  });
+
+  it('refuses to cancel an order that is already confirmed', async () => {
+    const customer = await client().newCustomer();
+    const product = cheapest((await client().products()).items);
+    const placed = await client().placeOrder(customer.token, [
+      { productId: product.id, quantity: 1 },
+    ]);
+    await client().settledOrder(customer.token, placed.body.id);
+    const refused = await client().request('POST', `/v1/orders/${placed.body.id}/cancel`, {
+      token: customer.token,
+    });
+    expect(refused.status).toBe(409);
+    expect(Problem.parse(refused.body).code).toBe('ORDERS.NOT_CANCELLABLE');
   });
 
   it("hides one customer's order from another and refuses callers without a token", async () => {

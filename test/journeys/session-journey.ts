@@ -34,7 +34,7 @@ export function sessionJourney(platform: () => PlatformUnderTest): void {
     expect(afterReuse.status).toBe(401);
   });
 
-  it('logs out: the session’s refresh token stops working', async () => {
+  it('logs out: the session’s refresh and access tokens stop working', async () => {
     const customer = await client().newCustomer();
     const tokens = await client().login(customer.email, customer.password);
     const logout = await client().request('POST', '/v1/auth/logout', {
@@ -46,6 +46,11 @@ export function sessionJourney(platform: () => PlatformUnderTest): void {
       body: { refreshToken: tokens.refreshToken },
     });
     expect(refresh.status).toBe(401);
+    // Its access token too, at once, not when it expires: every app checks revocations.
+    const me = await client().request('GET', '/v1/auth/me', { token: tokens.accessToken });
+    expect(me.status).toBe(401);
+    const orders = await client().request('GET', '/v1/orders', { token: tokens.accessToken });
+    expect(orders.status).toBe(401);
   });
 
   it('answers a wrong password and an unknown email identically', async () => {

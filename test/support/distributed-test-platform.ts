@@ -89,6 +89,9 @@ export async function startDistributedTestPlatform(
         NODE_ENV: 'test',
         LOG_LEVEL: 'warn',
         KAFKA_NAMESPACE: namespace,
+        // Keys and pub/sub channels too: cached product lists, rate limits and live updates
+        // of runs sharing one Redis would otherwise be each other's.
+        REDIS_NAMESPACE: namespace,
         CATALOG_SEED_DEMO: 'true',
         ...(postgres.kind === 'real' ? {} : { DATABASE_POOL_MAX: '1' }),
         ...env,

@@ -5,6 +5,8 @@ import { parseAuthConfig } from './auth.config.js';
 const base = {
   DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/atlas_auth',
   KAFKA_BROKERS: '127.0.0.1:9092',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  AUTH_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
 };
 
 describe('parseAuthConfig', () => {
@@ -34,6 +36,30 @@ describe('parseAuthConfig', () => {
         ATLAS_ADMIN_PASSWORD: 'a long enough passphrase',
       }),
     ).toThrow(ConfigError);
+  });
+
+  it('needs an encryption key and Redis, and says how to provide them', () => {
+    const { AUTH_ENCRYPTION_KEYS: _keys, REDIS_URL: _redis, ...rest } = base;
+    expect(() => parseAuthConfig(rest)).toThrow(/AUTH_ENCRYPTION_KEYS is required \(id:base64/);
+    expect(() => parseAuthConfig(rest)).toThrow(/REDIS_URL is required unless ATLAS_CACHE=memory/);
+    expect(parseAuthConfig(base).encryptionKeys.map((key) => key.id)).toEqual(['k1']);
+  });
+
+  it('needs the four OIDC settings together, and https in production', () => {
+    const oidc = {
+      OIDC_ISSUER: 'http://127.0.0.1:9000',
+      OIDC_CLIENT_ID: 'atlas',
+      OIDC_CLIENT_SECRET: 'a client secret',
+      OIDC_REDIRECT_URI: 'http://127.0.0.1:5173/callback',
+    };
+    expect(parseAuthConfig(base).oidc).toBeUndefined();
+    expect(parseAuthConfig({ ...base, ...oidc }).oidc).toMatchObject({ clientId: 'atlas' });
+    expect(() => parseAuthConfig({ ...base, OIDC_ISSUER: oidc.OIDC_ISSUER })).toThrow(
+      /must be set together/,
+    );
+    expect(() => parseAuthConfig({ ...base, ...oidc, NODE_ENV: 'production' })).toThrow(
+      /OIDC_ISSUER must use https in production/,
+    );
   });
 
   it('names a missing database URL', () => {

@@ -1,3 +1,4 @@
+import multipart from '@fastify/multipart';
 import { defineService } from '#atlas/bootstrap';
 import { CacheHealthCheck } from '#atlas/cache';
 import { BrokerHealthCheck } from '#atlas/messaging';
@@ -11,4 +12,10 @@ export const catalogApp = defineService({
   module: (config, context) => CatalogModule.register(config, context),
   readiness: [DatabaseHealthCheck, BrokerHealthCheck, CacheHealthCheck],
   consumesMessages: true,
+  // Image uploads and CSV imports: each route reads one file, with its own size limit.
+  configure: async (app) => {
+    await app.register(multipart, {
+      limits: { files: 1, fields: 10, fieldSize: 1024, parts: 11, headerPairs: 100 },
+    });
+  },
 });

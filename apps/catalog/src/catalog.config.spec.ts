@@ -14,4 +14,17 @@ describe('parseCatalogConfig', () => {
     expect(parseCatalogConfig({ ...base, NODE_ENV: 'production' }).seedDemo).toBe(false);
     expect(parseCatalogConfig({ ...base, CATALOG_SEED_DEMO: 'false' }).seedDemo).toBe(false);
   });
+
+  it('keeps images under .atlas/images unless told where, and bounds their size', () => {
+    expect(parseCatalogConfig(base).images).toEqual({
+      directory: '.atlas/images',
+      maxBytes: 5 * 1024 * 1024,
+    });
+    expect(
+      parseCatalogConfig({ ...base, CATALOG_IMAGE_DIR: '/var/lib/atlas/images' }).images.directory,
+    ).toBe('/var/lib/atlas/images');
+    expect(() => parseCatalogConfig({ ...base, CATALOG_IMAGE_MAX_BYTES: '10' })).toThrow(
+      /CATALOG_IMAGE_MAX_BYTES/,
+    );
+  });
 });

@@ -18,7 +18,13 @@ const schema = z
     CATALOG_SEED_DEMO: envVar.flag(
       'seed a demo catalog on first start; default on except in production',
     ),
-    CATALOG_CACHE_TTL_MS: envVar.int(30_000, 0, 3_600_000),
+    CATALOG_CACHE_TTL_MS: envVar.int(30_000, 1, 3_600_000),
+    CATALOG_IMAGE_DIR: z
+      .string()
+      .min(1)
+      .default('.atlas/images')
+      .describe('a writable folder for product images; a volume in containers'),
+    CATALOG_IMAGE_MAX_BYTES: envVar.int(5 * 1024 * 1024, 1024, 50 * 1024 * 1024),
   })
   .superRefine(requireAdapterAddresses, evenWithOtherProblems);
 
@@ -30,6 +36,7 @@ export function parseCatalogConfig(env: Env) {
     // Demo data by default everywhere but production, where a catalog starts empty.
     seedDemo: parsed.CATALOG_SEED_DEMO ?? parsed.NODE_ENV !== 'production',
     cacheTtlMs: parsed.CATALOG_CACHE_TTL_MS,
+    images: { directory: parsed.CATALOG_IMAGE_DIR, maxBytes: parsed.CATALOG_IMAGE_MAX_BYTES },
   };
 }
 

@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { authApp } from '../../auth/src/auth.app.js';
 import { catalogApp } from '../../catalog/src/catalog.app.js';
@@ -6,13 +9,14 @@ import { notificationsApp } from '../../notifications/src/notifications.app.js';
 import { ordersApp } from '../../orders/src/orders.app.js';
 import { paymentsApp } from '../../payments/src/payments.app.js';
 import {
+  lockDataDir,
   startService,
   type HostedConfig,
   type RunningService,
   type ServiceDefinition,
 } from '#atlas/bootstrap';
 import { perService, SERVICE_NAMES, type ServiceName } from '#atlas/contracts';
-import type { Env } from '#atlas/config';
+import { localEncryptionKeys, type Env } from '#atlas/config';
 import { EmbeddedBroker } from '#atlas/messaging';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '#atlas/persistence';
 import type { DestinationStream } from 'pino';
@@ -52,8 +56,12 @@ export async function startEmbeddedPlatform(
   const host = '127.0.0.1';
   const urls = perService((name) => `http://${host}:${ports[name]}`);
 
+  // Taken first: a second platform (or `npm run dlq`) on the same files would damage them.
+  const lock = options.dataDir ? lockDataDir(options.dataDir, 'npm start') : undefined;
   const databases = new Map<BackendName, EmbeddedPostgres>();
   const running: RunningService[] = [];
+  // Product images: beside the data, or (a run without a data folder) in a folder of its own.
+  let imagesOfThisRun: string | undefined;
   const broker = new EmbeddedBroker(
     options.dataDir ? { dataDir: join(options.dataDir, 'broker') } : {},
   );
@@ -63,6 +71,8 @@ export async function startEmbeddedPlatform(
     for (const service of running.toReversed()) await service.close().catch(() => undefined);
     await Promise.all([...databases.values()].map((db) => db.stop().catch(() => undefined)));
     await broker.close();
+    if (imagesOfThisRun) await rm(imagesOfThisRun, { recursive: true, force: true });
+    lock?.release();
   };
 
   try {
@@ -83,8 +93,30 @@ export async function startEmbeddedPlatform(
       DATABASE_POOL_MAX: '1',
       AUTH_JWKS_URL: `${urls.auth}/.well-known/jwks.json`,
     };
+    // The simulated payment provider calls back through the gateway, signing with a secret
+    // it shares with payments; both live in this process, so a fresh one per run will do.
+    const payments: Env = {
+      PAYMENT_PROVIDER_WEBHOOK_URL: `${urls.gateway}/v1/payments/provider-webhook`,
+      PAYMENT_WEBHOOK_SECRET: randomBytes(32).toString('hex'),
+      ...options.env,
+    };
+    // auth's encryption key for secrets at rest: beside the data it protects, or per run.
+    const auth: Env = {
+      AUTH_ENCRYPTION_KEYS: await localEncryptionKeys(options.dataDir),
+      // The gateway, in this process, passes the client's address in X-Forwarded-For.
+      TRUSTED_PROXIES: host,
+      ...options.env,
+    };
+    if (!options.dataDir) imagesOfThisRun = await mkdtemp(join(tmpdir(), 'atlas-images-'));
+    const catalog: Env = {
+      CATALOG_IMAGE_DIR: imagesOfThisRun ?? join(options.dataDir ?? '', 'images'),
+      ...options.env,
+    };
     const envFor = (name: ServiceName): Env => ({
       ...common,
+      ...(name === 'catalog' ? catalog : {}),
+      ...(name === 'auth' ? auth : {}),
+      ...(name === 'payments' ? payments : {}),
       PORT: String(ports[name]),
       ...(name === 'gateway' ? {} : { DATABASE_URL: databases.get(name)?.url }),
       ...(name === 'gateway'

@@ -4,6 +4,7 @@ import { serveApiDocs } from './docs/api-docs.js';
 import { parseGatewayConfig } from './gateway.config.js';
 import { GatewayModule } from './gateway.module.js';
 import { limitClientRate } from './rate-limit/client-rate-limit.js';
+import { acceptUploadStreams } from './uploads/upload-streams.js';
 
 export const gatewayApp = defineService({
   name: 'gateway',
@@ -13,6 +14,8 @@ export const gatewayApp = defineService({
   // (502), not by taking the whole edge out of the load balancer.
   readiness: [CacheHealthCheck],
   http: (config) => ({ trustProxy: config.trustedProxies }),
+  // Signed webhooks are forwarded byte for byte (payments.routes.ts).
+  rawBody: true,
   configure: (app, config) => {
     app.enableCors({
       origin: config.corsOrigins,
@@ -21,6 +24,7 @@ export const gatewayApp = defineService({
       exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit', 'ratelimit-policy'],
     });
     limitClientRate(app.getHttpAdapter().getInstance(), app.get(RateLimitStore), config.rateLimit);
+    acceptUploadStreams(app.getHttpAdapter().getInstance());
     if (config.docsEnabled) serveApiDocs(app);
   },
 });

@@ -31,6 +31,8 @@ const schema = z
     DOCS_ENABLED: envVar.flag('serve /docs; default on except in production'),
     TRUSTED_PROXIES: envVar.list('10.0.0.0/8,127.0.0.1').default([]),
     RATE_LIMIT_PER_MINUTE: envVar.int(600, 1),
+    // Per client IP and per credential route (login, MFA verify, refresh, register, OIDC).
+    AUTH_RATE_LIMIT_PER_MINUTE: envVar.int(30, 1),
   })
   .superRefine(requireAdapterAddresses, evenWithOtherProblems);
 
@@ -53,6 +55,7 @@ export function parseGatewayConfig(env: Env) {
     docsEnabled: parsed.DOCS_ENABLED ?? parsed.NODE_ENV !== 'production',
     trustedProxies: parsed.TRUSTED_PROXIES,
     rateLimit: { limit: parsed.RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },
+    credentialRateLimit: { limit: parsed.AUTH_RATE_LIMIT_PER_MINUTE, windowMs: 60_000 },
   };
 }
 

@@ -1,12 +1,28 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { CacheModule } from '#atlas/cache';
 import { SecurityModule } from '#atlas/security';
 import type { GatewayConfig } from './gateway.config.js';
+import { CredentialRateLimitGuard } from './rate-limit/credential-rate-limit.guard.js';
+import { AdminUsersRoutes } from './routes/admin-users.routes.js';
+import { LiveConnections } from './live/live-connections.js';
+import { LiveSocketRoutes } from './live/live-socket.routes.js';
+import { LiveUpdatesHub } from './live/live-updates.hub.js';
+import { LiveWebSocketServer } from './live/live-websocket.server.js';
+import { OrderAccess } from './live/order-access.js';
+import { OrderStreamRoutes } from './live/order-stream.routes.js';
+import { OrderWatches } from './live/order-watches.js';
 import { AuthRoutes } from './routes/auth.routes.js';
+import { JobsRoutes } from './routes/jobs.routes.js';
 import { JwksRoutes } from './routes/jwks.routes.js';
+import { MfaRoutes } from './routes/mfa.routes.js';
 import { NotificationsRoutes } from './routes/notifications.routes.js';
+import { OidcRoutes } from './routes/oidc.routes.js';
 import { OrdersRoutes } from './routes/orders.routes.js';
+import { PaymentsRoutes } from './routes/payments.routes.js';
 import { ProductsRoutes } from './routes/products.routes.js';
+import { WebhooksRoutes } from './routes/webhooks.routes.js';
+import { SigningKeysRoutes } from './routes/signing-keys.routes.js';
 import { GATEWAY_CONFIG, UpstreamClient } from './upstream/upstream.client.js';
 
 /**
@@ -23,8 +39,34 @@ export class GatewayModule {
         CacheModule.forRoot({ ...config.cache, keyPrefix: 'gateway' }),
         SecurityModule.forRoot(config.tokens),
       ],
-      controllers: [AuthRoutes, JwksRoutes, ProductsRoutes, OrdersRoutes, NotificationsRoutes],
-      providers: [{ provide: GATEWAY_CONFIG, useValue: config }, UpstreamClient],
+      controllers: [
+        AuthRoutes,
+        JwksRoutes,
+        ProductsRoutes,
+        OrdersRoutes,
+        PaymentsRoutes,
+        NotificationsRoutes,
+        JobsRoutes,
+        WebhooksRoutes,
+        OrderStreamRoutes,
+        LiveSocketRoutes,
+        MfaRoutes,
+        OidcRoutes,
+        AdminUsersRoutes,
+        SigningKeysRoutes,
+      ],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        UpstreamClient,
+        // Live order status (SSE and WebSocket), fanned out to every replica over pub/sub.
+        LiveUpdatesHub,
+        LiveConnections,
+        OrderAccess,
+        OrderWatches,
+        LiveWebSocketServer,
+        // Per-IP limits on the routes marked @LimitPerClientIp (login, MFA, refresh, ...).
+        { provide: APP_GUARD, useClass: CredentialRateLimitGuard },
+      ],
     };
   }
 }

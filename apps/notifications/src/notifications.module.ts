@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { brokerOf, type ServiceContext } from '#atlas/bootstrap';
+import { CacheModule } from '#atlas/cache';
 import {
   InboxMessage,
   MessagingModule,
@@ -8,14 +9,31 @@ import {
 } from '#atlas/messaging';
 import { PersistenceModule } from '#atlas/persistence';
 import { SecurityModule } from '#atlas/security';
+import { LiveStatusPublisher } from './live/live-status.publisher.js';
 import { CreateNotificationsTables1764100000000 } from './migrations/1764100000000-create-notifications-tables.js';
+import { CreateWebhookTables1764200000000 } from './migrations/1764200000000-create-webhook-tables.js';
 import { Notification } from './notification.entity.js';
 import type { NotificationsConfig } from './notifications.config.js';
 import { NotificationsController } from './notifications.controller.js';
 import { NotificationsService } from './notifications.service.js';
 import { OrderStatusHandler } from './order-status.handler.js';
+import { WebhookDeliveryRecord } from './webhooks/webhook-delivery.entity.js';
+import {
+  DELIVERY_WORKER_SETTINGS,
+  WebhookDeliveryWorker,
+} from './webhooks/webhook-delivery.worker.js';
+import { WebhookSender } from './webhooks/webhook-sender.js';
+import { WebhookSubscriptionRecord } from './webhooks/webhook-subscription.entity.js';
+import { WebhookSubscriptionsController } from './webhooks/webhook-subscriptions.controller.js';
+import { WebhookSubscriptionsService } from './webhooks/webhook-subscriptions.service.js';
+import {
+  systemResolver,
+  WEBHOOK_ALLOWED_TARGETS,
+  WEBHOOK_RESOLVER,
+  WebhookTargetPolicy,
+} from './webhooks/webhook-target.policy.js';
 
-/** Tells customers what happened to their orders. */
+/** Tells customers what happened to their orders: a feed, webhooks, and live updates. */
 @Module({})
 export class NotificationsModule {
   static register(config: NotificationsConfig, context: ServiceContext): DynamicModule {
@@ -25,14 +43,44 @@ export class NotificationsModule {
         PersistenceModule.forRoot({
           service: 'notifications',
           ...config.database,
-          entities: [Notification, OutboxMessage, InboxMessage],
-          migrations: [...messagingMigrations, CreateNotificationsTables1764100000000],
+          entities: [
+            Notification,
+            WebhookSubscriptionRecord,
+            WebhookDeliveryRecord,
+            OutboxMessage,
+            InboxMessage,
+          ],
+          migrations: [
+            ...messagingMigrations,
+            CreateNotificationsTables1764100000000,
+            CreateWebhookTables1764200000000,
+          ],
         }),
         MessagingModule.forService({ service: 'notifications', broker: brokerOf(context) }),
+        CacheModule.forRoot({ ...config.cache, keyPrefix: 'notifications' }),
         SecurityModule.forRoot(config.tokens),
       ],
-      controllers: [NotificationsController, OrderStatusHandler],
-      providers: [NotificationsService],
+      controllers: [NotificationsController, WebhookSubscriptionsController, OrderStatusHandler],
+      providers: [
+        { provide: WEBHOOK_ALLOWED_TARGETS, useValue: config.webhooks.allowedTargets },
+        { provide: WEBHOOK_RESOLVER, useValue: systemResolver },
+        {
+          provide: DELIVERY_WORKER_SETTINGS,
+          useValue: {
+            enabled: true,
+            pollMs: 500,
+            batchSize: 20,
+            inFlightLeaseMs: 60_000,
+            retry: config.webhooks.retry,
+          },
+        },
+        NotificationsService,
+        WebhookTargetPolicy,
+        WebhookSender,
+        WebhookSubscriptionsService,
+        WebhookDeliveryWorker,
+        LiveStatusPublisher,
+      ],
     };
   }
 }

@@ -22,12 +22,14 @@ import { badRequest } from '#atlas/http';
 import { CurrentUser, Roles, type AuthenticatedUser } from '#atlas/security';
 import { OrdersQueries, type OrderHistoryEntry } from './orders.queries.js';
 import { OrdersService } from './orders.service.js';
+import { OrderSagaService } from './saga/order-saga.service.js';
 
 @Controller('v1/orders')
 export class OrdersController {
   constructor(
     private readonly orders: OrdersService,
     private readonly queries: OrdersQueries,
+    private readonly saga: OrderSagaService,
   ) {}
 
   /** 202: the order is accepted and its saga runs on; poll or subscribe for the outcome. */
@@ -71,5 +73,19 @@ export class OrdersController {
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<OrderHistoryEntry[]> {
     return this.queries.history(id, user);
+  }
+
+  /**
+   * The owner (or an admin) cancels an order that has not ended yet; the saga gives back what
+   * was reserved. 409 once the order is CONFIRMED or CANCELLED; 404 for anyone else's order.
+   */
+  @Post(':id/cancel')
+  @HttpCode(200)
+  async cancel(
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<Order> {
+    await this.saga.cancelOnRequest(id, user);
+    return this.queries.get(id, user);
   }
 }

@@ -1,28 +1,28 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { brokerOf, type ServiceContext } from '#atlas/bootstrap';
-import {
-  InboxMessage,
-  MessagingModule,
-  OutboxMessage,
-  messagingMigrations,
-} from '#atlas/messaging';
+import { MessagingModule } from '#atlas/messaging';
 import { PersistenceModule } from '#atlas/persistence';
 import { SecurityModule } from '#atlas/security';
-import { OrderEventRecord } from './event-store/order-event.entity.js';
 import { OrderEventStore } from './event-store/order-event-store.js';
-import { IdempotencyKey } from './idempotency/idempotency-key.entity.js';
 import { IdempotencyService } from './idempotency/idempotency.service.js';
-import { CreateOrdersTables1764100000000 } from './migrations/1764100000000-create-orders-tables.js';
 import type { OrdersConfig } from './orders.config.js';
 import { OrdersController } from './orders.controller.js';
+import { ordersEntities, ordersMigrations } from './orders.persistence.js';
 import { OrdersQueries } from './orders.queries.js';
 import { OrdersService } from './orders.service.js';
-import { OrderProjection } from './read-model/order-projection.js';
-import { OrderView } from './read-model/order-view.entity.js';
+import { OrderProjectionStore } from './read-model/order-projection.store.js';
+import { OrderReadModelRebuild } from './read-model/order-read-model.rebuild.js';
+import { OrderProjector } from './read-model/order.projector.js';
+import { SAGA_TIMEOUTS } from './saga/order-saga-step.js';
 import { OrderSagaService } from './saga/order-saga.service.js';
+import { OrderSagaStore } from './saga/order-saga.store.js';
+import { OrderTimeoutsScheduler } from './saga/order-timeouts.scheduler.js';
 import { SagaHandlers } from './saga/saga.handlers.js';
 
-/** Orders, event-sourced, with their read model and the saga that sees each one through. */
+/**
+ * Orders, event-sourced: the write side appends to the event store; a projector keeps the
+ * read model; the saga sees each order through, with deadlines its scheduler enforces.
+ */
 @Module({})
 export class OrdersModule {
   static register(config: OrdersConfig, context: ServiceContext): DynamicModule {
@@ -32,8 +32,8 @@ export class OrdersModule {
         PersistenceModule.forRoot({
           service: 'orders',
           ...config.database,
-          entities: [OrderEventRecord, OrderView, IdempotencyKey, OutboxMessage, InboxMessage],
-          migrations: [...messagingMigrations, CreateOrdersTables1764100000000],
+          entities: ordersEntities,
+          migrations: ordersMigrations,
         }),
         MessagingModule.forService({ service: 'orders', broker: brokerOf(context) }),
         SecurityModule.forRoot(config.tokens),
@@ -42,10 +42,15 @@ export class OrdersModule {
       providers: [
         OrdersService,
         OrdersQueries,
-        OrderSagaService,
         OrderEventStore,
-        OrderProjection,
         IdempotencyService,
+        OrderProjectionStore,
+        OrderProjector,
+        OrderReadModelRebuild,
+        { provide: SAGA_TIMEOUTS, useValue: config.sagaTimeouts },
+        OrderSagaStore,
+        OrderSagaService,
+        OrderTimeoutsScheduler,
       ],
     };
   }

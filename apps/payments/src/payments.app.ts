@@ -10,4 +10,6 @@ export const paymentsApp = defineService({
   module: (config, context) => PaymentsModule.register(config, context),
   readiness: [DatabaseHealthCheck, BrokerHealthCheck],
   consumesMessages: true,
+  // The provider's webhook is verified against the bytes it signed.
+  rawBody: true,
 });

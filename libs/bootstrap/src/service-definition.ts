@@ -28,6 +28,11 @@ export interface ServiceDefinition<Config extends HostedConfig = HostedConfig> {
   readonly module: (config: Config, context: ServiceContext) => DynamicModule;
   readonly readiness: readonly Type<ReadinessCheck>[];
   readonly consumesMessages?: boolean;
+  /**
+   * Keep each JSON request's exact bytes as `request.rawBody` (Nest's `RawBodyRequest`), for
+   * routes that check a signature over the body as it was sent.
+   */
+  readonly rawBody?: boolean;
   /** HTTP server options that depend on configuration, such as the trusted proxies. */
   readonly http?: (config: Config) => HttpServerOptions;
   /** Edge-specific setup after the app is created (CORS, API docs): the gateway uses it. */

@@ -76,7 +76,11 @@ export async function startService<Config extends HostedConfig>(
       ],
     },
     adapter,
-    { logger: new PinoNestLogger(logger), abortOnError: false },
+    {
+      logger: new PinoNestLogger(logger),
+      abortOnError: false,
+      rawBody: definition.rawBody ?? false,
+    },
   );
 
   try {

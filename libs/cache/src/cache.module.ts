@@ -4,10 +4,13 @@ import { CacheHealthCheck } from './cache.health-check.js';
 import type { CacheModuleOptions } from './cache.options.js';
 import { CacheStore } from './cache.store.js';
 import { MemoryCacheStore } from './memory-cache.store.js';
+import { MemoryPubSub } from './memory-pub-sub.js';
 import { MemoryRateLimitStore } from './memory-rate-limit.store.js';
+import { PubSub } from './pub-sub.js';
 import { RateLimitStore } from './rate-limit.store.js';
 import { RedisCacheStore } from './redis-cache.store.js';
 import { closeRedisConnection, createRedisConnection, waitUntilReady } from './redis-connection.js';
+import { RedisPubSub } from './redis-pub-sub.js';
 import { RedisRateLimitStore } from './redis-rate-limit.store.js';
 import { assertValidKeyPrefix } from './store-keys.js';
 
@@ -17,7 +20,7 @@ import { assertValidKeyPrefix } from './store-keys.js';
  * ```ts
  * imports: [CacheModule.forRoot(config.cache)] // { kind: 'redis', url, keyPrefix: 'catalog' }
  * ...
- * constructor(private readonly cache: CacheStore, private readonly limits: RateLimitStore) {}
+ * constructor(cache: CacheStore, limits: RateLimitStore, pubSub: PubSub) {}
  * ```
  *
  * With Redis, the app does not start until Redis answers (or `connectTimeoutMs` passes, which
@@ -25,9 +28,16 @@ import { assertValidKeyPrefix } from './store-keys.js';
  */
 @Module({})
 export class CacheModule implements OnApplicationShutdown {
-  constructor(@Inject(CACHE_BACKEND) private readonly backend: CacheBackend) {}
+  constructor(
+    @Inject(CACHE_BACKEND) private readonly backend: CacheBackend,
+    private readonly pubSub: PubSub,
+  ) {}
 
-  static forRoot(options: CacheModuleOptions): DynamicModule {
+  static forRoot(given: CacheModuleOptions): DynamicModule {
+    const options = {
+      ...given,
+      keyPrefix: given.namespace ? `${given.namespace}.${given.keyPrefix}` : given.keyPrefix,
+    };
     assertValidKeyPrefix(options.keyPrefix);
     return {
       module: CacheModule,
@@ -53,13 +63,24 @@ export class CacheModule implements OnApplicationShutdown {
               ? new RedisRateLimitStore(backend.client, options)
               : new MemoryRateLimitStore(options),
         },
+        {
+          provide: PubSub,
+          inject: [CACHE_BACKEND],
+          useFactory: (backend: CacheBackend) =>
+            backend.kind === 'redis'
+              ? new RedisPubSub(backend.client, options)
+              : new MemoryPubSub(options),
+        },
         CacheHealthCheck,
       ],
-      exports: [CacheStore, RateLimitStore, CacheHealthCheck],
+      // The backend too, for a service that needs a Redis primitive of its own (auth's
+      // failure back-off) on the same connection.
+      exports: [CacheStore, RateLimitStore, PubSub, CacheHealthCheck, CACHE_BACKEND],
     };
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.pubSub.close();
     if (this.backend.kind !== 'redis') return;
     await closeRedisConnection(this.backend.client);
   }

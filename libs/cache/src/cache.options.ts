@@ -2,7 +2,13 @@
  * What a service tells the cache library, parsed by the app from its environment
  * (`REDIS_URL`, ...): Redis in distributed mode, memory in embedded mode.
  */
-export type CacheModuleOptions = RedisCacheOptions | MemoryCacheOptions;
+export type CacheModuleOptions = (RedisCacheOptions | MemoryCacheOptions) & {
+  /**
+   * Prefixes every key (`<namespace>.<keyPrefix>:...`) and pub/sub channel, so environments
+   * that share one Redis (test runs, staging next to a demo) never see each other's data.
+   */
+  readonly namespace?: string;
+};
 
 export interface RedisCacheOptions {
   readonly kind: 'redis';

@@ -20,6 +20,12 @@ export abstract class CacheStore {
   /** Stores `value` (JSON) under `key` for `ttlMs` milliseconds, replacing any previous one. */
   abstract set(key: string, value: unknown, ttlMs: number): Promise<void>;
 
+  /**
+   * Stores `value` only if `key` holds nothing (atomically, across every client of a shared
+   * Redis) and says whether it did: a lease that one replica takes and the others see taken.
+   */
+  abstract setIfAbsent(key: string, value: unknown, ttlMs: number): Promise<boolean>;
+
   async delete(key: string): Promise<void> {
     this.loads.invalidate((loading) => loading === key);
     await this.deleteEntry(key);

@@ -62,6 +62,14 @@ export class MemoryCacheStore extends CacheStore {
     }
   }
 
+  async setIfAbsent(key: string, value: unknown, ttlMs: number): Promise<boolean> {
+    assertValidTtl(ttlMs);
+    const existing = this.entries.get(this.namespace + key);
+    if (existing && existing.expiresAt > this.now()) return false;
+    await this.set(key, value, ttlMs);
+    return true;
+  }
+
   protected async deleteEntry(key: string): Promise<void> {
     this.entries.delete(this.namespace + key);
   }

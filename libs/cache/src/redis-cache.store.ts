@@ -37,6 +37,15 @@ export class RedisCacheStore extends CacheStore {
     await onRedis(this.redis, () => this.redis.set(this.namespace + key, json, 'PX', ttlMs));
   }
 
+  async setIfAbsent(key: string, value: unknown, ttlMs: number): Promise<boolean> {
+    assertValidTtl(ttlMs);
+    const json = toJson(key, value);
+    const reply = await onRedis(this.redis, () =>
+      this.redis.set(this.namespace + key, json, 'PX', ttlMs, 'NX'),
+    );
+    return reply === 'OK';
+  }
+
   protected async deleteEntry(key: string): Promise<void> {
     await onRedis(this.redis, () => this.redis.unlink(this.namespace + key));
   }

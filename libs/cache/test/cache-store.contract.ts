@@ -148,6 +148,21 @@ export function describeCacheStoreContract(
       await expect(orders.get('shared-name')).resolves.toBe('orders');
     });
 
+    it('sets a value only when the key holds none, atomically across clients', async () => {
+      const store = newStore();
+      const claims = await Promise.all(
+        Array.from({ length: 10 }, (_, index) => store.setIfAbsent('lease', `owner-${index}`, 400)),
+      );
+
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      const winner = claims.indexOf(true);
+      await expect(store.get('lease')).resolves.toBe(`owner-${winner}`);
+
+      await harness.elapse(500);
+      await expect(store.setIfAbsent('lease', 'after expiry', 60_000)).resolves.toBe(true);
+      await expect(store.get('lease')).resolves.toBe('after expiry');
+    });
+
     it('loads a missing value once and serves it from the cache afterwards', async () => {
       const store = newStore();
       const loader = jest.fn(async () => ({ name: 'loaded' }));

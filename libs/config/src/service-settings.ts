@@ -88,40 +88,63 @@ export function brokerSettings(env: {
 export const cacheEnv = {
   ATLAS_CACHE: z.enum(['redis', 'memory']).default('redis').describe('redis or memory'),
   REDIS_URL: envVar.url('redis://127.0.0.1:6379', ['redis', 'rediss']).optional(),
+  REDIS_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,48}$/i)
+    .optional()
+    .describe('a prefix for keys and pub/sub channels when environments share one Redis'),
 };
 
-export type CacheSettings =
-  { readonly kind: 'redis'; readonly url: string } | { readonly kind: 'memory' };
+export type CacheSettings = (
+  { readonly kind: 'redis'; readonly url: string } | { readonly kind: 'memory' }
+) & { readonly namespace?: string };
 
 export function cacheSettings(env: {
   ATLAS_CACHE: 'redis' | 'memory';
   REDIS_URL?: string | undefined;
+  REDIS_NAMESPACE?: string | undefined;
 }): CacheSettings {
-  if (env.ATLAS_CACHE === 'memory') return { kind: 'memory' };
+  const namespace = env.REDIS_NAMESPACE ? { namespace: env.REDIS_NAMESPACE } : {};
+  if (env.ATLAS_CACHE === 'memory') return { kind: 'memory', ...namespace };
   // requireAdapterAddresses reports a missing URL with the other problems; this is the backstop.
   if (!env.REDIS_URL) throw new Error('REDIS_URL is required unless ATLAS_CACHE=memory');
-  return { kind: 'redis', url: env.REDIS_URL };
+  return { kind: 'redis', url: env.REDIS_URL, ...namespace };
 }
 
-/** How services verify the access tokens the auth service signs. */
+/**
+ * How services verify the access tokens the auth service signs. Verification also asks Redis
+ * whether the token's session was revoked (`REDIS_URL`, or `ATLAS_CACHE=memory` when every app
+ * runs in one process), so every app that verifies tokens needs it.
+ */
 export const tokenVerificationEnv = {
   AUTH_JWKS_URL: envVar.url('http://127.0.0.1:3001/.well-known/jwks.json', ['http', 'https']),
   JWT_ISSUER: z.string().min(1).default('atlas-auth').describe('the iss claim, default atlas-auth'),
   JWT_AUDIENCE: z.string().min(1).default('atlas').describe('the aud claim, default atlas'),
+  ...cacheEnv,
 };
 
 export interface TokenVerificationSettings {
   readonly jwksUrl: string;
   readonly issuer: string;
   readonly audience: string;
+  /** Where revoked sessions are recorded: Redis shared by every app, or this process. */
+  readonly revocations: CacheSettings;
 }
 
 export function tokenVerificationSettings(env: {
   AUTH_JWKS_URL: string;
   JWT_ISSUER: string;
   JWT_AUDIENCE: string;
+  ATLAS_CACHE: 'redis' | 'memory';
+  REDIS_URL?: string | undefined;
+  REDIS_NAMESPACE?: string | undefined;
 }): TokenVerificationSettings {
-  return { jwksUrl: env.AUTH_JWKS_URL, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE };
+  return {
+    jwksUrl: env.AUTH_JWKS_URL,
+    issuer: env.JWT_ISSUER,
+    audience: env.JWT_AUDIENCE,
+    revocations: cacheSettings(env),
+  };
 }
 
 /**

@@ -11,6 +11,8 @@ export class AppError extends Error {
     readonly status: number,
     message: string,
     readonly errors?: readonly FieldError[],
+    /** Sent as `Retry-After`: when a 429 or 503 is worth trying again. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -26,5 +28,7 @@ export const conflict = (code: string, message: string) => new AppError(code, 40
 export const unprocessable = (code: string, message: string) => new AppError(code, 422, message);
 export const forbidden = (code: string, message: string) => new AppError(code, 403, message);
 export const unauthorized = (code: string, message: string) => new AppError(code, 401, message);
+export const tooManyRequests = (code: string, message: string, retryAfterSeconds: number) =>
+  new AppError(code, 429, message, undefined, Math.max(1, Math.ceil(retryAfterSeconds)));
 export const badRequest = (code: string, message: string, errors?: readonly FieldError[]) =>
   new AppError(code, 400, message, errors);

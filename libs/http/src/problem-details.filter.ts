@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from './app-error.js';
 import { PROBLEM_CONTENT_TYPE, toProblem } from './problem-details.js';
 import { activeTraceId } from './trace-id.js';
 
@@ -32,6 +33,9 @@ export function sendProblem(
   });
   if (problem.status >= 500) {
     logger.error({ err: error, code: problem.code, url: request.url }, 'request failed');
+  }
+  if (error instanceof AppError && error.retryAfterSeconds !== undefined) {
+    void reply.header('retry-after', String(error.retryAfterSeconds));
   }
   void reply.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(problem);
 }

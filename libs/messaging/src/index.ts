@@ -10,6 +10,9 @@ export { MESSAGING_OPTIONS } from './messaging-options.js';
 export type { BrokerConnection } from './broker-connection.js';
 export { consumerGroupId, kafkaClientId } from './service-identity.js';
 export * from './errors/messaging.error.js';
+export { backoffDelay } from './retry/backoff.js';
+export type { BackoffOptions } from './retry/backoff.js';
+export { sleep } from './retry/sleep.js';
 
 // Embedded broker
 export { EmbeddedBroker } from './embedded/embedded-broker.js';
@@ -40,10 +43,18 @@ export * from './consuming/dead-letter-headers.js';
 export { DeadLetterPublisher } from './consuming/dead-letter.publisher.js';
 export type { DeliveryFailure, FailedDelivery } from './consuming/dead-letter.publisher.js';
 
+// Dead letters: inspect and replay
+export * from './dead-letters/dead-letter.js';
+export * from './dead-letters/dead-letter-queues.js';
+export { KafkaDeadLetterQueues } from './dead-letters/kafka.dead-letter-queues.js';
+export { EmbeddedDeadLetterQueues } from './dead-letters/embedded.dead-letter-queues.js';
+export { DEAD_LETTER_USAGE, runDeadLetterCommand } from './dead-letters/dead-letter.command.js';
+
 // Outbox and inbox
 export { OutboxMessage } from './outbox/outbox-message.entity.js';
 export { OutboxService } from './outbox/outbox.service.js';
 export { OutboxRelay } from './outbox/outbox.relay.js';
+export { OUTBOX_RELAY_LOCK } from './outbox/outbox.store.js';
 export type { RelayPass } from './outbox/outbox.relay.js';
 export { InboxMessage } from './inbox/inbox-message.entity.js';
 export { InboxService } from './inbox/inbox.service.js';

@@ -10,8 +10,14 @@ import { silentLogger } from '../test/silent-logger.js';
 import { embeddedTestBroker, type TestBroker } from '../test/test-broker.js';
 import { topicSpecs, widgetRegistered, type WidgetRegistered } from '../test/test-contracts.js';
 import { effectsOf, openTestDataSource } from '../test/test-data-source.js';
-import { startWidgetService, type WidgetDelivery, widgetHandlers } from '../test/widget-service.js';
+import {
+  startWidgetService,
+  type WidgetDelivery,
+  type WidgetFaults,
+  widgetHandlers,
+} from '../test/widget-service.js';
 import { DeadLetterHeaders } from './consuming/dead-letter-headers.js';
+import { runDeadLetterCommand } from './dead-letters/dead-letter.command.js';
 import { EmbeddedBroker } from './embedded/embedded-broker.js';
 import { MESSAGING_OPTIONS, type ResolvedMessagingOptions } from './messaging-options.js';
 import { OutboxRelay } from './outbox/outbox.relay.js';
@@ -29,6 +35,7 @@ let broker: TestBroker;
 let contract: WidgetRegistered;
 let service: string;
 let deliveries: WidgetDelivery[];
+let faults: WidgetFaults;
 let app: NestFastifyApplication | undefined;
 
 beforeEach(async () => {
@@ -40,6 +47,7 @@ beforeEach(async () => {
   contract = widgetRegistered(uniqueName('embedded.widget-registered.v1'));
   service = uniqueName('widgets');
   deliveries = [];
+  faults = { failingNames: new Set(['explode']) };
 });
 
 afterEach(async () => {
@@ -56,7 +64,7 @@ async function start(relay?: { enabled?: boolean }): Promise<NestFastifyApplicat
     broker: broker.connection,
     dataSource,
     topics: topicSpecs(contract.topic),
-    handlers: widgetHandlers(contract, deliveries),
+    handlers: widgetHandlers(contract, deliveries, faults),
     ...(relay ? { relay } : {}),
   });
   return app;
@@ -126,6 +134,36 @@ describe('messaging in embedded mode (PGlite + EmbeddedBroker)', () => {
     expect(await broker.messageCount(contract.topic)).toBe(2);
     await eventually(() => expect(deliveries).toHaveLength(2));
     expect(await effectsOf(dataSource, event.eventId)).toBe(1);
+  });
+
+  it('parks a poison message on the dead-letter topic, and applies it once when replayed after a fix', async () => {
+    const running = await start();
+    const poison = widget('explode');
+    await running
+      .get(MessagePublisher)
+      .publish([
+        { topic: contract.topic, key: poison.widgetId, value: JSON.stringify(poison), headers: {} },
+      ]);
+    const dlq = `${contract.topic}.dlq`;
+    await broker.readTopic(dlq, 1);
+    expect(await effectsOf(dataSource, poison.eventId)).toBe(0);
+
+    faults.failingNames.clear(); // the fix is deployed
+    const lines: string[] = [];
+    const code = await runDeadLetterCommand(
+      ['replay', dlq, '0'],
+      broker.deadLetterQueues(),
+      (line) => lines.push(line),
+    );
+    expect([code, lines]).toEqual([
+      0,
+      [`replayed ${dlq}/0/0 (eventId ${poison.eventId}) to ${contract.topic}`],
+    ]);
+    await eventually(async () => expect(await effectsOf(dataSource, poison.eventId)).toBe(1));
+    const replayed = (await broker.readTopic(contract.topic, 2)).find(
+      (message) => message.headers[DeadLetterHeaders.replayOf] !== undefined,
+    );
+    expect(replayed?.headers[DeadLetterHeaders.replayOf]).toBe(`${dlq}/0/0`);
   });
 
   it('dead-letters a poison message, and leaves the group on close', async () => {

@@ -11,8 +11,14 @@ import { brokerUnderTest, type TestBroker } from '../test/test-broker.js';
 import { topicSpecs, widgetRegistered, type WidgetRegistered } from '../test/test-contracts.js';
 import { effectsOf, openTestDataSource } from '../test/test-data-source.js';
 import { installTestTracing } from '../test/tracing.js';
-import { startWidgetService, type WidgetDelivery, widgetHandlers } from '../test/widget-service.js';
+import {
+  startWidgetService,
+  type WidgetDelivery,
+  type WidgetFaults,
+  widgetHandlers,
+} from '../test/widget-service.js';
 import { DeadLetterHeaders } from './consuming/dead-letter-headers.js';
+import { runDeadLetterCommand } from './dead-letters/dead-letter.command.js';
 import { BrokerHealthCheck } from './health/broker.health-check.js';
 import { createKafkaClient } from './kafka/kafka-client.js';
 import {
@@ -36,6 +42,7 @@ let dataSource: DataSource;
 let contract: WidgetRegistered;
 let service: string;
 let deliveries: WidgetDelivery[];
+let faults: WidgetFaults;
 let app: NestFastifyApplication | undefined;
 
 beforeAll(() => {
@@ -49,6 +56,7 @@ beforeEach(async () => {
   contract = widgetRegistered(uniqueName('it.widget-registered.v1'));
   service = uniqueName('widgets');
   deliveries = [];
+  faults = { failingNames: new Set(['explode']) };
 });
 
 afterEach(async () => {
@@ -68,7 +76,7 @@ async function start(relay?: {
     broker: broker.connection,
     dataSource,
     topics: topicSpecs(contract.topic),
-    handlers: widgetHandlers(contract, deliveries),
+    handlers: widgetHandlers(contract, deliveries, faults),
     ...(relay ? { relay } : {}),
   });
   return app;
@@ -213,6 +221,49 @@ describe('messaging on the real broker', () => {
       [DeadLetterHeaders.attempts]: '3',
     });
     expect(deliveries.filter((d) => d.event.eventId === exploding.eventId)).toHaveLength(3);
+  });
+
+  it('parks a poison message on the dead-letter topic, and applies it once when replayed after a fix', async () => {
+    const running = await start();
+    const poison = widget('explode');
+    await publishRaw(running, poison.widgetId, JSON.stringify(poison));
+    const dlq = `${contract.topic}.dlq`;
+    const [parked] = await broker.readTopic(dlq, 1);
+    expect(parked?.headers[DeadLetterHeaders.reason]).toBe('handler-failed');
+    expect(await effectsOf(dataSource, poison.eventId)).toBe(0);
+
+    const queues = broker.deadLetterQueues();
+    const command = async (...args: string[]) => {
+      const lines: string[] = [];
+      const code = await runDeadLetterCommand(args, queues, (line) => lines.push(line));
+      return { code, output: lines.join('\n') };
+    };
+    try {
+      const listed = await command('list', contract.topic);
+      expect(listed.output).toContain(`eventId ${poison.eventId}`);
+      expect(listed.output).toContain('WIDGETS.CANNOT_APPLY');
+
+      faults.failingNames.clear(); // the fix is deployed
+      await expect(command('replay', contract.topic, '--all')).resolves.toMatchObject({ code: 0 });
+      await eventually(async () => expect(await effectsOf(dataSource, poison.eventId)).toBe(1), {
+        timeoutMs: 30_000,
+      });
+      const [, replayed] = await broker.readTopic(contract.topic, 2);
+      expect(replayed?.value).toBe(JSON.stringify(poison));
+      expect(replayed?.key).toBe(poison.widgetId);
+      expect(replayed?.headers[DeadLetterHeaders.replayOf]).toBe(`${dlq}/0/${parked?.offset}`);
+
+      // Replayed once more by mistake: the inbox keeps it to one effect.
+      await expect(command('replay', contract.topic, '--all')).resolves.toMatchObject({ code: 0 });
+      await eventually(
+        () => expect(deliveries.filter((d) => d.event.eventId === poison.eventId)).toHaveLength(5),
+        { timeoutMs: 30_000 },
+      );
+      expect(await effectsOf(dataSource, poison.eventId)).toBe(1);
+      expect(await broker.messageCount(dlq)).toBe(1);
+    } finally {
+      await queues.close();
+    }
   });
 
   it('lets one relay replica publish at a time, so each key stays in order', async () => {

@@ -3,6 +3,9 @@ import { expect } from '@jest/globals';
 import { Kafka, logLevel } from 'kafkajs';
 import { testKafka } from '#atlas/testing';
 import type { BrokerConnection } from '../src/broker-connection.js';
+import type { DeadLetterQueues } from '../src/dead-letters/dead-letter-queues.js';
+import { EmbeddedDeadLetterQueues } from '../src/dead-letters/embedded.dead-letter-queues.js';
+import { KafkaDeadLetterQueues } from '../src/dead-letters/kafka.dead-letter-queues.js';
 import { EmbeddedBroker } from '../src/embedded/embedded-broker.js';
 import { eventually } from './eventually.js';
 import { silentLogger } from './silent-logger.js';
@@ -27,6 +30,8 @@ export interface TestBroker {
   /** Offsets the group committed on the topic, summed over partitions. */
   committedCount(groupId: string, topic: string): Promise<number>;
   groupMemberCount(groupId: string): Promise<number>;
+  /** What `npm run dlq` uses on this broker. */
+  deadLetterQueues(): DeadLetterQueues;
   close(): Promise<void>;
 }
 
@@ -104,6 +109,7 @@ export function kafkaTestBroker(brokers: string[]): TestBroker {
       const { groups } = await admin.describeGroups([groupId]);
       return groups[0]?.members.length ?? 0;
     },
+    deadLetterQueues: () => new KafkaDeadLetterQueues(brokers),
     async close() {
       await connected;
       await admin.disconnect();
@@ -153,6 +159,7 @@ export function embeddedTestBroker(broker: EmbeddedBroker): TestBroker {
     async groupMemberCount(groupId) {
       return broker.describeGroup(groupId).members.length;
     },
+    deadLetterQueues: () => new EmbeddedDeadLetterQueues(broker),
     async close() {
       await broker.close();
     },

@@ -21,11 +21,20 @@ export interface WidgetDelivery {
   readonly event: MessageOf<WidgetRegistered>;
 }
 
+/** Widget names the handler fails on, every time, until a test "fixes" it by removing them. */
+export interface WidgetFaults {
+  readonly failingNames: Set<string>;
+}
+
 /**
  * The handler a real service would have: a few lines, the effect made idempotent through
- * the inbox. A widget named "explode" makes it fail every time.
+ * the inbox. A widget named "explode" makes it fail every time (unless `faults` says otherwise).
  */
-export function widgetHandlers(contract: WidgetRegistered, deliveries: WidgetDelivery[]): Type {
+export function widgetHandlers(
+  contract: WidgetRegistered,
+  deliveries: WidgetDelivery[],
+  faults: WidgetFaults = { failingNames: new Set(['explode']) },
+): Type {
   @Controller()
   class WidgetHandlers {
     constructor(private readonly inbox: InboxService) {}
@@ -33,7 +42,9 @@ export function widgetHandlers(contract: WidgetRegistered, deliveries: WidgetDel
     @OnEvent(contract)
     async onWidgetRegistered(@Payload() event: MessageOf<WidgetRegistered>): Promise<void> {
       deliveries.push({ event });
-      if (event.name === 'explode') throw new WidgetError(`widget ${event.widgetId} exploded`);
+      if (faults.failingNames.has(event.name)) {
+        throw new WidgetError(`widget ${event.widgetId} exploded`);
+      }
       await this.inbox.processOnce('widgets.apply', event.eventId, async (manager) => {
         await manager.query(
           'INSERT INTO widget_effects (event_id, widget_id, name) VALUES ($1, $2, $3)',

@@ -1,7 +1,8 @@
 import { type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { IS_PUBLIC, unauthorized } from '#atlas/http';
+import { AppError, IS_PUBLIC, unauthorized } from '#atlas/http';
+import { SessionStoreUnavailable } from './session-revocations.js';
 
 /**
  * Global: every HTTP route needs a valid access token unless marked `@Public()`, so a route
@@ -23,8 +24,17 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   override handleRequest<User>(error: unknown, user: User | false): User {
-    // One answer for every failure (missing, malformed, expired, wrong key): the reason is
-    // for the logs, not for whoever is probing.
+    // Revocation could not be checked: refuse, but as "try again", not as "your token is bad",
+    // so clients keep their tokens through a Redis outage instead of signing everyone out.
+    if (error instanceof SessionStoreUnavailable) {
+      throw new AppError(
+        'AUTH.UNAVAILABLE',
+        503,
+        'Authentication is temporarily unavailable; retry shortly.',
+      );
+    }
+    // One answer for every other failure (missing, malformed, expired, wrong key, revoked):
+    // the reason is for the logs, not for whoever is probing.
     if (error || !user) {
       throw unauthorized('AUTH.UNAUTHENTICATED', 'A valid access token is required.');
     }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -8,8 +8,11 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'j
 import { ProblemDetailsFilter, Public } from '#atlas/http';
 import { CurrentUser } from './current-user.decorator.js';
 import type { AuthenticatedUser } from './access-token.js';
+import { MemorySessionRevocations } from './memory-session-revocations.js';
+import { RequirePermissions } from './permissions.decorator.js';
 import { Roles } from './roles.decorator.js';
 import { SecurityModule } from './security.module.js';
+import { SessionStoreUnavailable } from './session-revocations.js';
 
 const ISSUER = 'atlas-auth';
 const AUDIENCE = 'atlas';
@@ -30,6 +33,12 @@ class ProbeController {
   @Roles('admin')
   @Get('admin')
   admin() {
+    return { ok: true };
+  }
+
+  @RequirePermissions('users:manage')
+  @Get('users')
+  users() {
     return { ok: true };
   }
 }
@@ -60,6 +69,7 @@ describe('access-token verification (passport-jwt with the JWKS)', () => {
           jwksUrl: `http://127.0.0.1:${port}/jwks.json`,
           issuer: ISSUER,
           audience: AUDIENCE,
+          revocations: { kind: 'memory' },
         }),
       ],
       controllers: [ProbeController],
@@ -136,6 +146,36 @@ describe('access-token verification (passport-jwt with the JWKS)', () => {
     expect((await call('/admin', await sign({ claims: { roles: ['admin'] } }))).status).toBe(200);
   });
 
+  it('grants permissions through roles: users:manage is an admin permission', async () => {
+    expect(
+      (await call('/users', await sign({ claims: { roles: ['catalog-manager'] } }))).status,
+    ).toBe(403);
+    expect((await call('/users', await sign({ claims: { roles: ['admin'] } }))).status).toBe(200);
+  });
+
+  it('refuses a token of a revoked session at once, and only of that session', async () => {
+    const sid = randomUUID();
+    const token = await sign({ claims: { sid } });
+    const other = await sign();
+    expect((await call('/me', token)).status).toBe(200);
+    await MemorySessionRevocations.inProcess().revoke([sid], 60);
+    expect((await call('/me', token)).status).toBe(401);
+    expect((await call('/me', other)).status).toBe(200);
+  });
+
+  it('fails closed with 503 when revocation cannot be checked', async () => {
+    const check = jest
+      .spyOn(MemorySessionRevocations.inProcess(), 'isRevoked')
+      .mockRejectedValueOnce(new SessionStoreUnavailable('Redis is unreachable'));
+    try {
+      const response = await call('/me', await sign());
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({ code: 'AUTH.UNAVAILABLE' });
+    } finally {
+      check.mockRestore();
+    }
+  });
+
   const forgeries: [string, () => Promise<string>][] = [
     ['alg none', async () => unsigned({ alg: 'none', typ: 'at+jwt', kid })],
     [
@@ -144,6 +184,9 @@ describe('access-token verification (passport-jwt with the JWKS)', () => {
     ],
     ['an embedded jwk header', () => sign({ header: { jwk: publicJwk } })],
     ['a jku header', () => sign({ header: { jku: 'https://evil.example/jwks.json' } })],
+    ['an x5u header', () => sign({ header: { x5u: 'https://evil.example/cert.pem' } })],
+    ['an x5c header', () => sign({ header: { x5c: ['MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8A'] } })],
+    ['an MFA token type', () => sign({ header: { typ: 'mfa+jwt' } })],
     ['a token type other than at+jwt', () => sign({ header: { typ: 'JWT' } })],
     ['an unknown key id', () => sign({ header: { kid: randomUUID() } })],
     ['the wrong issuer', () => sign({ issuer: 'someone-else' })],

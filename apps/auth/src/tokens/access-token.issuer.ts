@@ -26,7 +26,7 @@ export class AccessTokenIssuer {
   }
 
   async issue(subject: AccessTokenSubject, now = new Date()): Promise<string> {
-    const key = this.keys.signingKey();
+    const key = await this.keys.signingKey(now.getTime());
     const issuedAt = Math.floor(now.getTime() / 1000);
     return new SignJWT({ roles: [...subject.roles], sid: subject.sessionId })
       .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, typ: ACCESS_TOKEN_TYPE, kid: key.kid })

@@ -28,13 +28,22 @@ export class AdminSeeder implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.admin) return;
-    const existing = await this.users.findByEmail(this.admin.email);
+    const admin = this.admin;
+    const existing = await this.users.findByEmail(admin.email);
     if (!existing) {
-      await this.users.register(
-        { email: this.admin.email, password: this.admin.password, displayName: 'Administrator' },
-        ['admin', 'customer'],
+      await this.dataSource.transaction((manager) =>
+        this.users.create(
+          manager,
+          {
+            email: admin.email,
+            password: admin.password,
+            displayName: 'Administrator',
+            roles: ['admin', 'customer'],
+          },
+          null,
+        ),
       );
-      this.logger.log({ email: normalizeEmail(this.admin.email) }, 'created the first admin');
+      this.logger.log({ email: normalizeEmail(admin.email) }, 'created the first admin');
       return;
     }
     if (!existing.roles.includes('admin')) {

@@ -13,12 +13,17 @@ export class User {
   @Column('text', { name: 'display_name' })
   displayName: string;
 
-  @Column('text', { name: 'password_hash' })
-  passwordHash: string;
+  /** argon2id (PHC string); null for an account that signs in only through OpenID Connect. */
+  @Column('text', { name: 'password_hash', nullable: true })
+  passwordHash: string | null;
 
   @Column('text', { array: true })
   roles: Role[];
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
+
+  /** Set by an admin: the account cannot sign in and its sessions have been ended. */
+  @Column('timestamptz', { name: 'disabled_at', nullable: true })
+  disabledAt: Date | null;
 }

@@ -1,8 +1,20 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
 import {
   CreateProductRequest,
   ProductQuery,
+  UpdateProductRequest,
   type Product,
+  type ProductDeleted,
   type ProductList,
 } from '#atlas/contracts';
 import { Public } from '#atlas/http';
@@ -29,5 +41,21 @@ export class ProductsController {
   @Post()
   create(@Body({ schema: CreateProductRequest }) body: CreateProductRequest): Promise<Product> {
     return this.products.create(body);
+  }
+
+  @Roles('catalog-manager', 'admin')
+  @Patch(':id')
+  update(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body({ schema: UpdateProductRequest }) body: UpdateProductRequest,
+  ): Promise<Product> {
+    return this.products.update(id, body);
+  }
+
+  /** Removed if no order ever reserved it, archived otherwise (the answer says which). */
+  @Roles('catalog-manager', 'admin')
+  @Delete(':id')
+  delete(@Param('id', ParseUUIDPipe) id: string): Promise<ProductDeleted> {
+    return this.products.delete(id);
   }
 }

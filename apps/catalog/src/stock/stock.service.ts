@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
 import {
   newEvent,
+  ProductChanged,
   ReleaseStock,
   StockRejected,
   StockReserved,
@@ -32,7 +33,7 @@ export class StockService {
   ) {}
 
   async reserveFor(event: MessageOf<typeof OrderPlaced>): Promise<void> {
-    let changed = false;
+    let changed: string[] = [];
     await this.inbox.processOnce('catalog.reserve-stock', event.eventId, async (manager) => {
       const lines = mergeLines(event.items);
       const locked = await manager.find(Product, {
@@ -54,6 +55,7 @@ export class StockService {
       for (const line of lines) {
         await manager.decrement(Product, { id: line.productId }, 'stock', line.quantity);
       }
+      await this.announceStockChanges(manager, lines);
       await manager.insert(StockReservation, {
         orderId: event.orderId,
         items: lines,
@@ -69,32 +71,49 @@ export class StockService {
           totalCents: check.priced.reduce((sum, line) => sum + line.priceCents * line.quantity, 0),
         }),
       );
-      changed = true;
+      changed = lines.map((line) => line.productId);
     });
-    if (changed) await this.products.invalidate();
+    if (changed.length > 0) await this.products.forget(changed);
   }
 
   async release(command: MessageOf<typeof ReleaseStock>): Promise<void> {
-    let changed = false;
+    let changed: string[] = [];
     await this.inbox.processOnce('catalog.release-stock', command.eventId, async (manager) => {
       changed = await this.releaseReservation(manager, command.orderId);
     });
-    if (changed) await this.products.invalidate();
+    if (changed.length > 0) await this.products.forget(changed);
   }
 
-  private async releaseReservation(manager: EntityManager, orderId: string): Promise<boolean> {
+  /** Stock is part of a product: its change is a ProductChanged like any other (caches drop it). */
+  private async announceStockChanges(
+    manager: EntityManager,
+    lines: readonly Line[],
+  ): Promise<void> {
+    for (const line of lines) {
+      await this.outbox.enqueue(
+        manager,
+        ProductChanged,
+        newEvent(ProductChanged, { productId: line.productId, change: 'STOCK_CHANGED' }),
+      );
+    }
+  }
+
+  /** The products whose stock came back; none if there was nothing to give back. */
+  private async releaseReservation(manager: EntityManager, orderId: string): Promise<string[]> {
     const reservation = await manager.findOne(StockReservation, {
       where: { orderId },
       lock: { mode: 'pessimistic_write' },
     });
     // Nothing reserved (the reservation was rejected) or already given back: nothing to undo.
-    if (!reservation || reservation.status === 'RELEASED') return false;
-    for (const line of [...reservation.items].sort(byProductId)) {
+    if (!reservation || reservation.status === 'RELEASED') return [];
+    const lines = [...reservation.items].sort(byProductId);
+    for (const line of lines) {
       await manager.increment(Product, { id: line.productId }, 'stock', line.quantity);
     }
+    await this.announceStockChanges(manager, lines);
     await manager.update(StockReservation, { orderId }, { status: 'RELEASED' });
     this.logger.log({ orderId }, 'stock released');
-    return true;
+    return lines.map((line) => line.productId);
   }
 }
 

@@ -1,4 +1,15 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Order, OrderAccepted, OrderList, PageQuery, PlaceOrderRequest } from '#atlas/contracts';
@@ -44,6 +55,22 @@ export class OrdersRoutes {
   @ApiJsonResponse(200, 'The order', Order)
   @ApiProblems(400, 401, 404)
   get(
+    @Param('id', ParseUUIDPipe) _id: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.upstream.forward('orders', request, reply);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Cancel an order still in progress (owner or admin); reserved stock and payment are given back',
+  })
+  @ApiJsonResponse(200, 'The cancelled order', Order)
+  @ApiProblems(400, 401, 404, 409)
+  cancel(
     @Param('id', ParseUUIDPipe) _id: string,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,

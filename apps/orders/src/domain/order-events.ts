@@ -16,6 +16,12 @@ export const CancellationReason = z.enum([
   'MIXED_CURRENCY',
   'PAYMENT_DECLINED',
   'PAYMENT_ERROR',
+  /** Catalog did not answer within ORDERS_STOCK_TIMEOUT_MS. */
+  'STOCK_TIMEOUT',
+  /** The payment was not settled within ORDERS_PAYMENT_TIMEOUT_MS. */
+  'PAYMENT_TIMEOUT',
+  'CUSTOMER_CANCELLED',
+  'ADMIN_CANCELLED',
 ]);
 export type CancellationReason = z.infer<typeof CancellationReason>;
 
@@ -49,7 +55,16 @@ export const OrderEvent = z.discriminatedUnion('type', [
   }),
   z.object({
     type: z.literal('OrderCancelled'),
-    data: z.object({ reason: CancellationReason }),
+    data: z.object({
+      reason: CancellationReason,
+      /** Who asked, when a person did (customer or admin); absent for the saga's own reasons. */
+      cancelledBy: z.uuid().optional(),
+    }),
+  }),
+  /** Compensation done: payments holds nothing for the cancelled order any more. */
+  z.object({
+    type: z.literal('OrderPaymentVoided'),
+    data: z.object({ paymentId: z.uuid() }),
   }),
 ]);
 export type OrderEvent = z.infer<typeof OrderEvent>;
@@ -58,6 +73,9 @@ export type OrderEventType = OrderEvent['type'];
 /** The status each fact leaves the order in. */
 export function statusAfter(event: OrderEvent): OrderStatus {
   switch (event.type) {
+    // Recorded only after a cancellation; it completes it without changing the status.
+    case 'OrderPaymentVoided':
+      return 'CANCELLED';
     case 'OrderPlaced':
       return 'PENDING';
     case 'OrderStockReserved':

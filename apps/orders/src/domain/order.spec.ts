@@ -63,4 +63,25 @@ describe('Order', () => {
     );
     expect(order.version).toBe(2);
   });
+
+  it('records who cancelled it, and that the payment was voided, once', () => {
+    const order = placed();
+    order.reserveStock([{ productId, quantity: 2, priceCents: 1_250 }], 'EUR', 2_500);
+    expect(() => order.recordPaymentVoided(randomUUID())).toThrow(AppError);
+    order.cancel('CUSTOMER_CANCELLED', customerId);
+    order.recordPaymentVoided(randomUUID());
+    expect(order).toMatchObject({ status: 'CANCELLED', reason: 'CUSTOMER_CANCELLED', version: 4 });
+    expect(order.pending.at(2)).toEqual({
+      type: 'OrderCancelled',
+      data: { reason: 'CUSTOMER_CANCELLED', cancelledBy: customerId },
+    });
+    expect(() => order.recordPaymentVoided(randomUUID())).toThrow(
+      /Cannot record a voided payment for an order that is CANCELLED/,
+    );
+    expect(Order.fromHistory(order.id, order.pending)).toMatchObject({
+      status: 'CANCELLED',
+      paymentVoided: true,
+      version: 4,
+    });
+  });
 });

@@ -20,6 +20,8 @@ export class Order {
   totalCents: number | null = null;
   reason: CancellationReason | undefined;
   placedAt = '';
+  /** Whether payments confirmed the compensation of a cancelled order. */
+  paymentVoided = false;
   /** Events applied so far: the stream version new events must follow. */
   version = 0;
   readonly pending: OrderEvent[] = [];
@@ -55,9 +57,19 @@ export class Order {
     this.record({ type: 'OrderConfirmed', data: { paymentId } });
   }
 
-  cancel(reason: CancellationReason): void {
+  cancel(reason: CancellationReason, cancelledBy?: string): void {
     if (this.isFinal) throw this.invalidTransition('cancel');
-    this.record({ type: 'OrderCancelled', data: { reason } });
+    this.record({
+      type: 'OrderCancelled',
+      data: cancelledBy === undefined ? { reason } : { reason, cancelledBy },
+    });
+  }
+
+  recordPaymentVoided(paymentId: string): void {
+    if (this.status !== 'CANCELLED' || this.paymentVoided) {
+      throw this.invalidTransition('record a voided payment for');
+    }
+    this.record({ type: 'OrderPaymentVoided', data: { paymentId } });
   }
 
   private require(status: OrderStatus, action: string): void {
@@ -92,6 +104,9 @@ export class Order {
         break;
       case 'OrderCancelled':
         this.reason = event.data.reason;
+        break;
+      case 'OrderPaymentVoided':
+        this.paymentVoided = true;
         break;
       default: {
         const unknown: never = event;

@@ -3,6 +3,7 @@ import { Payload } from '@nestjs/microservices';
 import {
   PaymentAuthorized,
   PaymentFailed,
+  PaymentVoided,
   StockRejected,
   StockReserved,
   type MessageOf,
@@ -33,5 +34,10 @@ export class SagaHandlers {
   @OnEvent(PaymentFailed)
   onPaymentFailed(@Payload() event: MessageOf<typeof PaymentFailed>): Promise<void> {
     return this.saga.onPaymentFailed(event);
+  }
+
+  @OnEvent(PaymentVoided)
+  onPaymentVoided(@Payload() event: MessageOf<typeof PaymentVoided>): Promise<void> {
+    return this.saga.onPaymentVoided(event);
   }
 }

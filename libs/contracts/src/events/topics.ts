@@ -1,12 +1,16 @@
+import { AuthAuditRecorded } from './auth-audit.events.js';
 import { UserRegistered } from './auth.events.js';
 import { ReleaseStock, StockRejected, StockReserved } from './catalog.events.js';
 import type { EventContract } from './event-contract.js';
 import { OrderPlaced, OrderStatusChanged } from './orders.events.js';
+import { PaymentVoided, VoidPayment } from './payment-compensation.events.js';
 import { AuthorizePayment, PaymentAuthorized, PaymentFailed } from './payments.events.js';
+import { ProductChanged } from './product.events.js';
 
 /** Every message contract in the system: the source for creating topics up front. */
 export const ALL_CONTRACTS: readonly EventContract[] = [
   UserRegistered,
+  AuthAuditRecorded,
   OrderPlaced,
   OrderStatusChanged,
   StockReserved,
@@ -15,6 +19,9 @@ export const ALL_CONTRACTS: readonly EventContract[] = [
   AuthorizePayment,
   PaymentAuthorized,
   PaymentFailed,
+  VoidPayment,
+  PaymentVoided,
+  ProductChanged,
 ];
 
 export interface TopicSpec {

@@ -14,6 +14,16 @@ export const DeadLetterHeaders = {
   attempts: 'x-dlq-attempts',
   /** ISO 8601. */
   failedAt: 'x-dlq-failed-at',
+  /**
+   * Set on a message replayed from a dead-letter topic (`npm run dlq -- replay`): where it was
+   * parked (`<dlq topic>/<partition>/<offset>`), so consumers and people can tell a replay.
+   */
+  replayOf: 'x-dlq-replay-of',
+  /** ISO 8601, with `replayOf`. */
+  replayedAt: 'x-dlq-replayed-at',
 } as const;
+
+/** Every header above starts with this: what is left without them is the original message's. */
+export const DEAD_LETTER_HEADER_PREFIX = 'x-dlq-';
 
 export type DeadLetterReason = 'invalid-payload' | 'handler-failed';

@@ -5,13 +5,14 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntitySubscriberInterface } from 'typeorm';
 import { errorDetails } from '../errors/error-details.js';
 import { MessagingError } from '../errors/messaging.error.js';
 import { MESSAGING_OPTIONS, type ResolvedMessagingOptions } from '../messaging-options.js';
 import { MessagePublisher, type OutgoingMessage } from '../publishing/message-publisher.js';
 import { backoffDelay } from '../retry/backoff.js';
 import { sleep } from '../retry/sleep.js';
+import { takeOutboxWrite } from './outbox-commits.js';
 import { OutboxStore, type PendingOutboxRow } from './outbox.store.js';
 
 /** What one pass of the relay did. */
@@ -67,12 +68,23 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           "the service's migrations (or set relay: { enabled: false } if it never publishes)",
       );
     }
+    // Publish right after a transaction that wrote to the outbox commits; the interval is only
+    // the fallback (rows written by another replica, or before a restart).
+    this.dataSource.subscribers.push(this.commitListener);
     this.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    const index = this.dataSource.subscribers.indexOf(this.commitListener);
+    if (index >= 0) this.dataSource.subscribers.splice(index, 1);
     await this.stop();
   }
+
+  private readonly commitListener: EntitySubscriberInterface = {
+    afterTransactionCommit: (event) => {
+      if (takeOutboxWrite(event.queryRunner)) this.wake();
+    },
+  };
 
   /** Starts polling. Idempotent. */
   start(): void {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { EventContract, MessageOf } from '#atlas/contracts';
 import { MessagingError } from '../errors/messaging.error.js';
 import { currentTraceHeaders } from '../tracing/trace-headers.js';
+import { markOutboxWrite } from './outbox-commits.js';
 
 /**
  * Writes events to the outbox inside the caller's transaction, so an event exists if and only
@@ -23,7 +24,8 @@ export class OutboxService {
     contract: C,
     event: MessageOf<C>,
   ): Promise<void> {
-    if (!manager.queryRunner?.isTransactionActive) {
+    const transaction = manager.queryRunner;
+    if (!transaction?.isTransactionActive) {
       throw new MessagingError(
         'MESSAGING.NOT_IN_TRANSACTION',
         `Enqueue ${contract.name} with the EntityManager of the transaction that changes the ` +
@@ -48,5 +50,6 @@ export class OutboxService {
         JSON.stringify(currentTraceHeaders()),
       ],
     );
+    markOutboxWrite(transaction);
   }
 }

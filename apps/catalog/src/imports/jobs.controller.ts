@@ -1,0 +1,19 @@
+import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import type { ImportJob } from '#atlas/contracts';
+import { CurrentUser, Roles, type AuthenticatedUser } from '#atlas/security';
+import { ImportJobsService } from './import-jobs.service.js';
+
+@Controller('v1/jobs')
+export class JobsController {
+  constructor(private readonly jobs: ImportJobsService) {}
+
+  /** Status, progress and per-row errors of a background job (its owner, or an admin). */
+  @Roles('catalog-manager', 'admin')
+  @Get(':id')
+  get(
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<ImportJob> {
+    return this.jobs.get(id, user);
+  }
+}
