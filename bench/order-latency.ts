@@ -77,6 +77,7 @@ const platform = await startDistributedPlatform({
     ATLAS_ADMIN_PASSWORD: ADMIN.password,
     // The benchmark is one client address placing orders as fast as they complete.
     RATE_LIMIT_PER_MINUTE: '1000000',
+    USER_RATE_LIMIT_PER_MINUTE: '1000000',
     AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
   },
   stdio: 'inherit',

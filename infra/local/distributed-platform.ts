@@ -178,7 +178,7 @@ export async function startDistributedPlatform(
   };
 }
 
-async function waitUntilReady(
+export async function waitUntilReady(
   name: ServiceName,
   child: ChildProcess,
   url: string,

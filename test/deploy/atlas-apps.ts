@@ -80,7 +80,15 @@ export function expectedEnvironment(app: AtlasApp): ExpectedEnvironment {
         'DOCS_ENABLED',
         'TRUSTED_PROXIES',
       );
-      optional.push('UPSTREAM_TIMEOUT_MS', 'RATE_LIMIT_PER_MINUTE', 'AUTH_RATE_LIMIT_PER_MINUTE');
+      optional.push(
+        'UPSTREAM_TIMEOUT_MS',
+        'UPSTREAM_MAX_CONCURRENT',
+        'UPSTREAM_ATTEMPTS',
+        'UPSTREAM_BREAKER_OPEN_MS',
+        'RATE_LIMIT_PER_MINUTE',
+        'USER_RATE_LIMIT_PER_MINUTE',
+        'AUTH_RATE_LIMIT_PER_MINUTE',
+      );
       break;
     case 'auth':
       required.push(

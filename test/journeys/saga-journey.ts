@@ -28,6 +28,7 @@ export const slowProviderEnv = {
   // Long enough for a process to restart and rejoin its consumer group in the recovery journey.
   ORDERS_STOCK_TIMEOUT_MS: String(180_000),
   RATE_LIMIT_PER_MINUTE: String(100_000),
+  USER_RATE_LIMIT_PER_MINUTE: String(100_000),
   AUTH_RATE_LIMIT_PER_MINUTE: String(100_000),
 };
 

@@ -3,6 +3,8 @@ import { CacheHealthCheck, RateLimitStore } from '#atlas/cache';
 import { serveApiDocs } from './docs/api-docs.js';
 import { parseGatewayConfig } from './gateway.config.js';
 import { GatewayModule } from './gateway.module.js';
+import { GatewayMetrics } from './gateway.metrics.js';
+import { BearerUser } from './rate-limit/bearer-user.js';
 import { limitClientRate } from './rate-limit/client-rate-limit.js';
 import { acceptUploadStreams } from './uploads/upload-streams.js';
 
@@ -23,7 +25,12 @@ export const gatewayApp = defineService({
       methods: ['GET', 'POST', 'PATCH', 'DELETE'],
       exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit', 'ratelimit-policy'],
     });
-    limitClientRate(app.getHttpAdapter().getInstance(), app.get(RateLimitStore), config.rateLimit);
+    const metrics = app.get(GatewayMetrics);
+    limitClientRate(app.getHttpAdapter().getInstance(), app.get(RateLimitStore), {
+      ...config.rateLimit,
+      userOf: app.get(BearerUser).of,
+      onRejected: (policy) => metrics.rateLimited(policy),
+    });
     acceptUploadStreams(app.getHttpAdapter().getInstance());
     if (config.docsEnabled) serveApiDocs(app);
   },

@@ -20,11 +20,13 @@ describe('parseGatewayConfig', () => {
     const config = parseGatewayConfig({
       ...base,
       ORDERS_URL: 'http://orders:3003',
+      CATALOG_URL: 'http://catalog-0:3002, http://catalog-1:3002',
       CORS_ORIGINS: 'https://shop.example.com, https://admin.example.com',
       TRUSTED_PROXIES: '10.0.0.0/8',
     });
-    expect(config.upstreams.orders).toBe('http://orders:3003');
-    expect(config.upstreams.auth).toBe('http://127.0.0.1:3001');
+    expect(config.upstreams.orders).toEqual(['http://orders:3003']);
+    expect(config.upstreams.catalog).toEqual(['http://catalog-0:3002', 'http://catalog-1:3002']);
+    expect(config.upstreams.auth).toEqual(['http://127.0.0.1:3001']);
     expect(config.corsOrigins).toEqual(['https://shop.example.com', 'https://admin.example.com']);
     expect(config.trustedProxies).toEqual(['10.0.0.0/8']);
   });
@@ -33,5 +35,9 @@ describe('parseGatewayConfig', () => {
     expect(() => parseGatewayConfig({ ...base, CATALOG_URL: 'ftp://catalog' })).toThrow(
       /CATALOG_URL/,
     );
+    expect(() =>
+      parseGatewayConfig({ ...base, CATALOG_URL: 'http://catalog:3002,not a url' }),
+    ).toThrow(/CATALOG_URL/);
+    expect(() => parseGatewayConfig({ ...base, CATALOG_URL: ' , ' })).toThrow(/CATALOG_URL/);
   });
 });

@@ -3,6 +3,8 @@ import { APP_GUARD } from '@nestjs/core';
 import { CacheModule } from '#atlas/cache';
 import { SecurityModule } from '#atlas/security';
 import type { GatewayConfig } from './gateway.config.js';
+import { GatewayMetrics } from './gateway.metrics.js';
+import { BearerUser } from './rate-limit/bearer-user.js';
 import { CredentialRateLimitGuard } from './rate-limit/credential-rate-limit.guard.js';
 import { AdminUsersRoutes } from './routes/admin-users.routes.js';
 import { LiveConnections } from './live/live-connections.js';
@@ -58,6 +60,8 @@ export class GatewayModule {
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         UpstreamClient,
+        GatewayMetrics,
+        BearerUser,
         // Live order status (SSE and WebSocket), fanned out to every replica over pub/sub.
         LiveUpdatesHub,
         LiveConnections,

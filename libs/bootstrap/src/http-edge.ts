@@ -1,6 +1,14 @@
 import helmet from '@fastify/helmet';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { REQUEST_ID_HEADER } from '#atlas/http';
+import type { Server } from 'node:http';
+import {
+  AllowedMethods,
+  AppError,
+  assertJsonDepth,
+  PROBLEM_CONTENT_TYPE,
+  REQUEST_ID_HEADER,
+  toProblem,
+} from '#atlas/http';
 import { ShutdownState } from '#atlas/observability';
 
 /**
@@ -9,8 +17,13 @@ import { ShutdownState } from '#atlas/observability';
  * connections closed after each response once shutdown has begun. Errors Fastify raises before a
  * route runs (malformed JSON, body too large) need nothing here: Nest's Fastify adapter hands
  * them to the same exception filter as everything else, so they are problem+json too.
+ * JSON bodies nested too deep are refused before parsing, and a known path asked with a
+ * method it does not take is a 405 with `Allow`.
  */
-export async function configureHttpEdge(app: NestFastifyApplication): Promise<void> {
+export async function configureHttpEdge(
+  app: NestFastifyApplication,
+  bodyLimit: number,
+): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -35,4 +48,35 @@ export async function configureHttpEdge(app: NestFastifyApplication): Promise<vo
   // The APIs speak JSON; anything else is refused with 415 instead of parsed as a string.
   // A route that takes uploads registers its own parser (multipart).
   fastify.removeContentTypeParser('text/plain');
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  app.useBodyParser<Server>('application/json', { bodyLimit }, (request, body, done) => {
+    assertJsonDepth(body);
+    void parseJson(request, body.toString('utf8'), done);
+  });
+  answerWrongMethods(app);
+}
+
+/** 405 with `Allow` for a path that exists under other methods (Fastify alone says 404). */
+function answerWrongMethods(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  const allowed = new AllowedMethods();
+  fastify.addHook('onRoute', (route) => allowed.add(route.method, route.url ?? route.path));
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.url !== undefined) return;
+    const methods = allowed.for(request.url);
+    if (methods.length === 0) return;
+    const problem = toProblem(
+      new AppError(
+        'HTTP.METHOD_NOT_ALLOWED',
+        405,
+        `${request.method} is not allowed here; use ${methods.join(', ')}.`,
+      ),
+      { instance: request.url.split('?')[0], traceId: request.id },
+    );
+    await reply
+      .status(405)
+      .header('allow', methods.join(', '))
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(problem);
+  });
 }

@@ -86,7 +86,7 @@ export async function startService<Config extends HostedConfig>(
   try {
     app.useGlobalFilters(new ProblemDetailsFilter());
     app.useGlobalPipes(createValidationPipe());
-    await configureHttpEdge(app);
+    await configureHttpEdge(app, BODY_LIMIT_BYTES);
     instrumentHttp(app.getHttpAdapter().getInstance(), logger, app.get(ServiceMetrics));
     await definition.configure?.(app, config);
 

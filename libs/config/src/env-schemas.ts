@@ -1,5 +1,13 @@
 import { z } from 'zod';
 
+const commaSeparated = () =>
+  z.string().transform((value) =>
+    value
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean),
+  );
+
 /**
  * Building blocks for service configuration schemas. Each variable carries a description
  * that doubles as the hint printed when it is missing or wrong.
@@ -19,16 +27,13 @@ export const envVar = {
       .url({ protocol: new RegExp(`^(${protocols.join('|')})$`) })
       .describe(`a URL such as ${example}`),
 
-  list: (example: string) =>
-    z
-      .string()
-      .transform((value) =>
-        value
-          .split(',')
-          .map((part) => part.trim())
-          .filter(Boolean),
-      )
-      .describe(`a comma-separated list such as ${example}`),
+  /** One URL or several, comma-separated (the instances of one service, say). */
+  urlList: (example: string, protocols: readonly string[]) =>
+    commaSeparated()
+      .pipe(z.array(z.url({ protocol: new RegExp(`^(${protocols.join('|')})$`) })).min(1))
+      .describe(`one URL or a comma-separated list such as ${example}`),
+
+  list: (example: string) => commaSeparated().describe(`a comma-separated list such as ${example}`),
 
   bool: (fallback: boolean) =>
     z

@@ -5,3 +5,5 @@ export * from './public.decorator.js';
 export * from './validation.pipe.js';
 export * from './request-id.js';
 export * from './trace-id.js';
+export * from './json-depth.js';
+export * from './allowed-methods.js';

@@ -33,7 +33,7 @@ export class SecurityModule {
         { provide: APP_GUARD, useClass: RolesGuard },
         { provide: APP_GUARD, useClass: PermissionsGuard },
       ],
-      exports: [SessionRevocations],
+      exports: [SessionRevocations, JwksKeyResolver, SECURITY_OPTIONS],
     };
   }
 }

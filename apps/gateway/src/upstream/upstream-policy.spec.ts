@@ -55,7 +55,7 @@ describe('UpstreamPolicy', () => {
     expect(calls).toHaveLength(1);
   });
 
-  it('returns the upstream 503 once its retries are spent, and a 500 without retrying', async () => {
+  it('returns the upstream 5xx once its retries are spent, and a 4xx without retrying', async () => {
     let calls = 0;
     const unavailable = await policy().call(true, async () => {
       calls += 1;
@@ -68,7 +68,14 @@ describe('UpstreamPolicy', () => {
       calls += 1;
       return answer(500);
     });
-    expect([broken.statusCode, calls]).toEqual([500, 1]);
+    expect([broken.statusCode, calls]).toEqual([500, 3]);
+
+    calls = 0;
+    const refused = await policy().call(true, async () => {
+      calls += 1;
+      return answer(409);
+    });
+    expect([refused.statusCode, calls]).toEqual([409, 1]);
   });
 
   it('times out a slow call and retries it when idempotent', async () => {

@@ -41,9 +41,6 @@ class FailedResponse extends Error {
   }
 }
 
-/** Gateway-style answers that mean "not this time": worth another instance or another try. */
-const UNAVAILABLE = new Set([502, 503, 504]);
-
 /**
  * How the gateway calls one upstream service, in this order: a concurrency limit (a slow
  * service cannot take every socket), retries of idempotent requests only, with jittered
@@ -77,15 +74,17 @@ export class UpstreamPolicy {
   /**
    * Sends through `send(origin, signal)`. Resolves with the upstream's answer (a 5xx included,
    * once retries are spent) or rejects with a ResilienceError (circuit open, limit, timeout,
-   * no instance) or the transport error of the last attempt.
+   * no instance) or the transport error of the last attempt. `timeoutMs` overrides the
+   * upstream's timeout for one route (an upload, say).
    */
   call(
     idempotent: boolean,
     send: (origin: string, signal: AbortSignal) => Promise<UpstreamResponse>,
+    timeoutMs = this.options.timeoutMs,
   ): Promise<UpstreamResponse> {
     return this.limiter.run(async () => {
       try {
-        return await withRetries(() => this.attempt(send), {
+        return await withRetries(() => this.attempt(send, timeoutMs), {
           attempts: idempotent ? this.options.attempts : 1,
           baseDelayMs: 50,
           maxDelayMs: 1_000,
@@ -102,12 +101,13 @@ export class UpstreamPolicy {
 
   private attempt(
     send: (origin: string, signal: AbortSignal) => Promise<UpstreamResponse>,
+    timeoutMs: number,
   ): Promise<UpstreamResponse> {
     return this.breaker.execute(
       async () => {
         const origin = this.instances.pick();
         try {
-          const response = await withTimeout(this.options.name, this.options.timeoutMs, (signal) =>
+          const response = await withTimeout(this.options.name, timeoutMs, (signal) =>
             send(origin, signal),
           );
           const failed = response.statusCode >= 500;
@@ -125,8 +125,13 @@ export class UpstreamPolicy {
   }
 }
 
+/**
+ * Any 5xx of an idempotent request is worth another try, most likely on another instance (as
+ * Envoy's `retry_on: 5xx` and .NET's standard resilience handler do); the budget stops this
+ * from multiplying the load when the whole service fails.
+ */
 function isRetryable(error: unknown): boolean {
-  if (error instanceof FailedResponse) return UNAVAILABLE.has(error.response.statusCode);
+  if (error instanceof FailedResponse) return true;
   if (error instanceof ResilienceError) return error.code === 'RESILIENCE.TIMEOUT';
   // Connection refused or reset, a socket closed early: the request may go elsewhere.
   return error instanceof Error;

@@ -3,7 +3,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Transform, type TransformCallback } from 'node:stream';
 import { errors, Pool, type Dispatcher } from 'undici';
 import { AppError, REQUEST_ID_HEADER } from '#atlas/http';
+import { DEFAULT_CIRCUIT_BREAKER, ResilienceError } from '#atlas/resilience';
 import type { GatewayConfig, Upstream } from '../gateway.config.js';
+import { GatewayMetrics, type UpstreamOutcome } from '../gateway.metrics.js';
+import { UpstreamPolicy, type UpstreamResponse } from './upstream-policy.js';
 
 export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
 
@@ -31,18 +34,58 @@ export interface ForwardOptions {
   readonly rawBody?: Buffer | undefined;
   /** Request headers this route forwards on top of the usual ones (a signature, say). */
   readonly headers?: readonly string[];
+  /** This route's timeout, when it differs from the upstream's (`UPSTREAM_TIMEOUT_MS`). */
+  readonly timeoutMs?: number;
+}
+
+interface UpstreamRequest {
+  readonly method: Dispatcher.HttpMethod;
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly body?: string | Buffer | Transform | undefined;
+  /** Safe to send again: the method is idempotent, or the request carries an Idempotency-Key. */
+  readonly idempotent: boolean;
+  readonly timeoutMs?: number | undefined;
 }
 
 /**
- * The gateway's way to the services: one pool of keep-alive connections per upstream, with a
- * timeout on every call. A service that is down or too slow becomes a 502 or 504 problem,
- * never a hung client.
+ * The gateway's way to the services. Each upstream has its policy (upstream-policy.ts): a
+ * concurrency limit, budgeted retries of idempotent requests, a circuit breaker, instances
+ * balanced with the failing ones ejected, and a timeout; each instance has a pool of
+ * keep-alive connections. A service that is down, slow or failing becomes a 502, 503 (with
+ * Retry-After) or 504 problem, never a hung client.
  */
 @Injectable()
 export class UpstreamClient implements OnApplicationShutdown {
-  private readonly pools = new Map<Upstream, Pool>();
+  private readonly policies = new Map<Upstream, UpstreamPolicy>();
+  private readonly pools = new Map<string, Pool>();
 
-  constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly metrics: GatewayMetrics,
+  ) {
+    for (const upstream of UPSTREAMS) {
+      const urls = config.upstreams[upstream];
+      const policy = new UpstreamPolicy({
+        name: upstream,
+        urls,
+        timeoutMs: config.upstreamTimeoutMs,
+        maxConcurrent: config.upstreamMaxConcurrent,
+        attempts: config.upstreamAttempts,
+        breaker: { ...DEFAULT_CIRCUIT_BREAKER, openMs: config.upstreamBreakerOpenMs },
+      });
+      policy.breaker.onStateChange((state) => metrics.circuit(upstream, state));
+      metrics.circuit(upstream, 'closed');
+      this.policies.set(upstream, policy);
+    }
+  }
+
+  /** The policy of one upstream, for its state (the tests and the metrics read it). */
+  policy(upstream: Upstream): UpstreamPolicy {
+    const policy = this.policies.get(upstream);
+    if (!policy) throw new Error(`unknown upstream ${upstream}`);
+    return policy;
+  }
 
   async forward(
     upstream: Upstream,
@@ -51,41 +94,29 @@ export class UpstreamClient implements OnApplicationShutdown {
     body?: unknown,
     options: ForwardOptions = {},
   ): Promise<void> {
-    const headers: Record<string, string> = {
-      [REQUEST_ID_HEADER]: request.id,
-      'x-forwarded-for': request.ip,
-    };
-    for (const name of FORWARDED_REQUEST_HEADERS) {
-      const value = request.headers[name];
-      if (typeof value === 'string') headers[name] = value;
-    }
-    for (const name of options.headers ?? []) {
-      const value = request.headers[name];
-      if (typeof value === 'string') headers[name] = value;
-    }
+    const headers = forwardedHeaders(request, [
+      ...FORWARDED_REQUEST_HEADERS,
+      ...(options.headers ?? []),
+    ]);
     const payload = options.rawBody ?? (body === undefined ? undefined : JSON.stringify(body));
     if (payload !== undefined) headers['content-type'] = 'application/json';
-
-    let response;
-    try {
-      response = await this.pool(upstream).request({
-        method: forwardedMethod(request.method),
-        path: request.url,
-        headers,
-        body: payload,
-        headersTimeout: this.config.upstreamTimeoutMs,
-        bodyTimeout: this.config.upstreamTimeoutMs,
-      });
-    } catch (error) {
-      throw upstreamFailure(upstream, error);
-    }
+    const method = forwardedMethod(request.method);
+    const response = await this.call(upstream, {
+      method,
+      path: request.url,
+      headers,
+      body: payload,
+      idempotent: IDEMPOTENT_METHODS.has(method) || headers['idempotency-key'] !== undefined,
+      timeoutMs: options.timeoutMs,
+    });
     await relay(response, reply);
   }
 
   /**
    * Streams a multipart upload to the service as it arrives, neither parsed nor buffered here
    * (the route's guards have run; the service checks the file). More than `maxBytes` in all is
-   * cut off with 413, however the client declared its length.
+   * cut off with 413, however the client declared its length. A stream cannot be sent twice,
+   * so an upload is never retried.
    */
   async forwardUpload(
     upstream: Upstream,
@@ -103,28 +134,19 @@ export class UpstreamClient implements OnApplicationShutdown {
       );
     }
     if (Number(request.headers['content-length'] ?? 0) > maxBytes) throw tooLarge();
-    const headers: Record<string, string> = {
-      [REQUEST_ID_HEADER]: request.id,
-      'x-forwarded-for': request.ip,
-    };
-    for (const name of [...FORWARDED_REQUEST_HEADERS, 'content-length'] as const) {
-      const value = request.headers[name];
-      if (typeof value === 'string') headers[name] = value;
-    }
     const body = new ByteLimit(maxBytes);
     request.raw.pipe(body);
     let response;
     try {
-      response = await this.pool(upstream).request({
+      response = await this.call(upstream, {
         method: forwardedMethod(request.method),
         path: request.url,
-        headers,
+        headers: forwardedHeaders(request, [...FORWARDED_REQUEST_HEADERS, 'content-length']),
         body,
-        headersTimeout: this.config.upstreamTimeoutMs,
-        bodyTimeout: this.config.upstreamTimeoutMs,
+        idempotent: false,
       });
     } catch (error) {
-      throw body.exceeded ? tooLarge() : upstreamFailure(upstream, error);
+      throw body.exceeded ? tooLarge() : error;
     }
     await relay(response, reply);
   }
@@ -135,19 +157,13 @@ export class UpstreamClient implements OnApplicationShutdown {
     path: string,
     headers: Record<string, string>,
   ): Promise<{ status: number; body: unknown }> {
-    let response;
-    try {
-      response = await this.pool(upstream).request({
-        method: 'GET',
-        path,
-        headers: { accept: 'application/json', ...headers },
-        headersTimeout: this.config.upstreamTimeoutMs,
-        bodyTimeout: this.config.upstreamTimeoutMs,
-      });
-    } catch (error) {
-      throw upstreamFailure(upstream, error);
-    }
-    const text = await response.body.text();
+    const response = await this.call(upstream, {
+      method: 'GET',
+      path,
+      headers: { accept: 'application/json', ...headers },
+      idempotent: true,
+    });
+    const text = response.body.toString('utf8');
     let body: unknown = text;
     try {
       body = JSON.parse(text);
@@ -162,27 +178,84 @@ export class UpstreamClient implements OnApplicationShutdown {
     this.pools.clear();
   }
 
-  private pool(upstream: Upstream): Pool {
-    let pool = this.pools.get(upstream);
+  private async call(upstream: Upstream, request: UpstreamRequest): Promise<UpstreamResponse> {
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    try {
+      const response = await this.policy(upstream).call(
+        request.idempotent,
+        (origin, signal) => this.send(origin, request, signal),
+        request.timeoutMs,
+      );
+      this.metrics.upstreamCall(
+        upstream,
+        response.statusCode >= 500 ? 'server_error' : 'ok',
+        seconds(),
+      );
+      return response;
+    } catch (error) {
+      const failure = upstreamFailure(upstream, error);
+      this.metrics.upstreamCall(upstream, failure.outcome, seconds());
+      throw failure.error;
+    }
+  }
+
+  private async send(
+    origin: string,
+    request: UpstreamRequest,
+    signal: AbortSignal,
+  ): Promise<UpstreamResponse> {
+    const timeoutMs = request.timeoutMs ?? this.config.upstreamTimeoutMs;
+    const response = await this.pool(origin).request({
+      method: request.method,
+      path: request.path,
+      headers: request.headers,
+      body: request.body,
+      signal,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    const body = Buffer.from(await response.body.arrayBuffer());
+    return { statusCode: response.statusCode, headers: response.headers, body };
+  }
+
+  private pool(origin: string): Pool {
+    let pool = this.pools.get(origin);
     if (!pool) {
-      pool = new Pool(this.config.upstreams[upstream], {
+      pool = new Pool(origin, {
         connections: 64,
         keepAliveTimeout: 30_000,
         connectTimeout: Math.min(this.config.upstreamTimeoutMs, 5_000),
       });
-      this.pools.set(upstream, pool);
+      this.pools.set(origin, pool);
     }
     return pool;
   }
 }
 
-async function relay(response: Dispatcher.ResponseData, reply: FastifyReply): Promise<void> {
-  const content = Buffer.from(await response.body.arrayBuffer());
+function forwardedHeaders(
+  request: FastifyRequest,
+  names: readonly string[],
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    [REQUEST_ID_HEADER]: request.id,
+    'x-forwarded-for': request.ip,
+  };
+  for (const name of names) {
+    const value = request.headers[name];
+    if (typeof value === 'string') headers[name] = value;
+  }
+  return headers;
+}
+
+async function relay(response: UpstreamResponse, reply: FastifyReply): Promise<void> {
   for (const name of RETURNED_RESPONSE_HEADERS) {
     const value = response.headers[name];
     if (value !== undefined) reply.header(name, value);
   }
-  await reply.status(response.statusCode).send(content.length > 0 ? content : undefined);
+  await reply
+    .status(response.statusCode)
+    .send(response.body.length > 0 ? response.body : undefined);
 }
 
 /** Passes bytes through until `maxBytes`, then fails the stream (and so the upstream call). */
@@ -205,6 +278,16 @@ class ByteLimit extends Transform {
   }
 }
 
+const UPSTREAMS: readonly Upstream[] = ['auth', 'catalog', 'orders', 'payments', 'notifications'];
+
+const IDEMPOTENT_METHODS = new Set<Dispatcher.HttpMethod>([
+  'GET',
+  'HEAD',
+  'OPTIONS',
+  'PUT',
+  'DELETE',
+]);
+
 const FORWARDED_METHODS: readonly Dispatcher.HttpMethod[] = [
   'GET',
   'HEAD',
@@ -221,13 +304,52 @@ function forwardedMethod(method: string): Dispatcher.HttpMethod {
   return known;
 }
 
-function upstreamFailure(upstream: Upstream, error: unknown): AppError {
+/** What a failed call becomes for the client, and for the metrics. */
+function upstreamFailure(
+  upstream: Upstream,
+  error: unknown,
+): { error: AppError; outcome: UpstreamOutcome } {
+  if (error instanceof AppError) return { error, outcome: 'rejected' };
+  const retryAfter = (ms = 1_000) => Math.max(1, Math.ceil(ms / 1000));
+  if (error instanceof ResilienceError) {
+    switch (error.code) {
+      case 'RESILIENCE.TIMEOUT':
+        return { error: timeout(upstream), outcome: 'timeout' };
+      case 'RESILIENCE.CIRCUIT_OPEN':
+        return {
+          error: unavailable(upstream, error.message, retryAfter(error.retryAfterMs)),
+          outcome: 'circuit_open',
+        };
+      case 'RESILIENCE.CONCURRENCY_LIMIT':
+      case 'RESILIENCE.NO_INSTANCE':
+        return {
+          error: unavailable(upstream, error.message, retryAfter(error.retryAfterMs)),
+          outcome: 'rejected',
+        };
+    }
+  }
   if (
     error instanceof errors.HeadersTimeoutError ||
     error instanceof errors.BodyTimeoutError ||
     error instanceof errors.ConnectTimeoutError
   ) {
-    return new AppError('UPSTREAM.TIMEOUT', 504, `The ${upstream} service did not answer in time.`);
+    return { error: timeout(upstream), outcome: 'timeout' };
   }
-  return new AppError('UPSTREAM.UNAVAILABLE', 502, `The ${upstream} service is unavailable.`);
+  return {
+    error: new AppError('UPSTREAM.UNAVAILABLE', 502, `The ${upstream} service is unavailable.`),
+    outcome: 'unavailable',
+  };
 }
+
+const timeout = (upstream: Upstream) =>
+  new AppError('UPSTREAM.TIMEOUT', 504, `The ${upstream} service did not answer in time.`);
+
+/** 503 with Retry-After: the gateway chose not to call (breaker open, bulkhead full). */
+const unavailable = (upstream: Upstream, reason: string, retryAfterSeconds: number) =>
+  new AppError(
+    'UPSTREAM.UNAVAILABLE',
+    503,
+    `The ${upstream} service is not taking calls right now: ${reason}`,
+    undefined,
+    retryAfterSeconds,
+  );
