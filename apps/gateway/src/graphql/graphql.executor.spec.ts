@@ -6,7 +6,13 @@ import { AppError, unauthorized } from '#atlas/http';
 import type { AuthenticatedUser } from '#atlas/security';
 import type { Upstream } from '../gateway.config.js';
 import { GraphqlContext, productBatcher } from './graphql-context.js';
-import { GRAPHQL_LIMITS, runGraphql, type GraphqlOptions } from './graphql.executor.js';
+import { parseGatewayConfig } from '../gateway.config.js';
+import {
+  GRAPHQL_LIMITS,
+  graphqlOptions,
+  runGraphql,
+  type GraphqlOptions,
+} from './graphql.executor.js';
 import { atlasSchema } from './graphql.schema.js';
 import type { UpstreamReads } from './upstream-reads.js';
 
@@ -183,6 +189,19 @@ describe('runGraphql', () => {
     expect(await run('{ __schema { queryType { name } } }', services)).toEqual({
       data: { __schema: { queryType: { name: 'Query' } } },
     });
+  });
+
+  it('turns introspection off in production, with the API docs', () => {
+    const env = {
+      AUTH_JWKS_URL: 'http://127.0.0.1:3001/.well-known/jwks.json',
+      ATLAS_CACHE: 'memory',
+    };
+    expect(graphqlOptions(parseGatewayConfig(env)).introspection).toBe(true);
+    expect(
+      graphqlOptions(
+        parseGatewayConfig({ ...env, NODE_ENV: 'production', REDIS_URL: 'redis://r:6379' }),
+      ).introspection,
+    ).toBe(false);
   });
 
   it('checks arguments with the REST contracts: a page of 101 is refused', async () => {

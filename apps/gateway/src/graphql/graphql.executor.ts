@@ -138,6 +138,12 @@ function formatError(error: GraphQLError, logger: Pick<Logger, 'error'>): Graphq
   return { message: 'Internal error.', ...where, extensions: { code: 'INTERNAL' } };
 }
 
+export function graphqlOptions(config: Pick<GatewayConfig, 'docsEnabled'>): GraphqlOptions {
+  // Introspection is the schema's documentation: served wherever /docs is, so by default
+  // everywhere but production (DOCS_ENABLED).
+  return { schema: atlasSchema, limits: GRAPHQL_LIMITS, introspection: config.docsEnabled };
+}
+
 /** The Nest side: one context per request, with the caller's headers and token. */
 @Injectable()
 export class GraphqlExecutor {
@@ -149,12 +155,7 @@ export class GraphqlExecutor {
     private readonly upstream: UpstreamClient,
     private readonly authentication: GraphqlAuthentication,
   ) {
-    // Introspection is the schema's documentation: served wherever /docs is.
-    this.options = {
-      schema: atlasSchema,
-      limits: GRAPHQL_LIMITS,
-      introspection: config.docsEnabled,
-    };
+    this.options = graphqlOptions(config);
   }
 
   run(
