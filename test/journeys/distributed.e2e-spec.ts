@@ -7,6 +7,7 @@ import {
 } from '../support/distributed-test-platform.js';
 import { freePort } from '../../apps/embedded/src/free-port.js';
 import { catalogJourney } from './catalog-journey.js';
+import { graphqlJourney } from './graphql-journey.js';
 import { orderJourney } from './order-journey.js';
 import { recoveryJourney } from './recovery-journey.js';
 import { sagaJourney } from './saga-journey.js';
@@ -48,6 +49,10 @@ describe('the journeys in distributed mode (six processes, real Kafka)', () => {
   sessionJourney(underTest);
   catalogJourney(underTest);
   webhooksJourney(underTest);
+  graphqlJourney(() => {
+    if (!run) throw new Error('the platform did not start');
+    return { ...underTest(), serviceUrls: run.platform.urls };
+  });
 
   it('stops gracefully on SIGTERM: every process exits 0 and leaves its consumer group', async () => {
     if (!run) throw new Error('the platform did not start');

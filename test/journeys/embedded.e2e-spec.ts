@@ -5,6 +5,7 @@ import {
 } from '../../apps/embedded/src/embedded-platform.js';
 import { freePort } from '../../apps/embedded/src/free-port.js';
 import { catalogJourney } from './catalog-journey.js';
+import { graphqlJourney } from './graphql-journey.js';
 import { orderJourney } from './order-journey.js';
 import { sagaJourney, slowProviderEnv } from './saga-journey.js';
 import { JOURNEY_ADMIN, journeyAdminEnv } from './platform-under-test.js';
@@ -45,6 +46,7 @@ describe('the order journey in embedded mode (one process, PGlite, in-process br
   sessionJourney(underTest);
   catalogJourney(underTest);
   webhooksJourney(underTest);
+  graphqlJourney(() => ({ ...underTest(), serviceUrls: platform.urls }));
 });
 
 describe('the saga’s deadlines and cancellations in embedded mode (a payment provider that is slow)', () => {

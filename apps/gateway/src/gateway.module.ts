@@ -1,10 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { CacheModule } from '#atlas/cache';
-import { SecurityModule } from '#atlas/security';
+import { JwtAuthGuard, SecurityModule } from '#atlas/security';
 import type { GatewayConfig } from './gateway.config.js';
 import { GatewayMetrics } from './gateway.metrics.js';
 import { BearerUser } from './rate-limit/bearer-user.js';
+import { GraphqlAuthentication } from './graphql/graphql-authentication.js';
+import { GraphqlExecutor } from './graphql/graphql.executor.js';
+import { GraphqlRoutes } from './graphql/graphql.routes.js';
 import { CredentialRateLimitGuard } from './rate-limit/credential-rate-limit.guard.js';
 import { AdminUsersRoutes } from './routes/admin-users.routes.js';
 import { LiveConnections } from './live/live-connections.js';
@@ -56,6 +59,7 @@ export class GatewayModule {
         OidcRoutes,
         AdminUsersRoutes,
         SigningKeysRoutes,
+        GraphqlRoutes,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
@@ -68,6 +72,10 @@ export class GatewayModule {
         OrderAccess,
         OrderWatches,
         LiveWebSocketServer,
+        // GraphQL at /graphql: the REST routes' guard on demand, and a batcher per request.
+        JwtAuthGuard,
+        GraphqlAuthentication,
+        GraphqlExecutor,
         // Per-IP limits on the routes marked @LimitPerClientIp (login, MFA, refresh, ...).
         { provide: APP_GUARD, useClass: CredentialRateLimitGuard },
       ],

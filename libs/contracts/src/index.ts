@@ -22,6 +22,7 @@ export * from './http/payment-provider.dto.js';
 export * from './http/catalog-admin.dto.js';
 export * from './http/webhooks.dto.js';
 export * from './http/live.dto.js';
+export * from './http/graphql.dto.js';
 export * from './channels/channel-contract.js';
 export * from './channels/live-order-status.channel.js';
 export * from './asyncapi/asyncapi-document.js';

@@ -11,11 +11,13 @@ import {
 } from '@nestjs/common';
 import {
   CreateProductRequest,
+  ProductLookupQuery,
   ProductQuery,
   UpdateProductRequest,
   type Product,
   type ProductDeleted,
   type ProductList,
+  type ProductLookup,
 } from '#atlas/contracts';
 import { Public } from '#atlas/http';
 import { Roles } from '#atlas/security';
@@ -29,6 +31,16 @@ export class ProductsController {
   @Get()
   list(@Query({ schema: ProductQuery }) query: ProductQuery): Promise<ProductList> {
     return this.products.list(query);
+  }
+
+  /**
+   * Many products by id in one call, for the gateway's GraphQL batcher (an order's items).
+   * A static path, so the router matches it before `:id`.
+   */
+  @Public()
+  @Get('lookup')
+  lookup(@Query({ schema: ProductLookupQuery }) query: ProductLookupQuery): Promise<ProductLookup> {
+    return this.products.lookup(query.ids);
   }
 
   @Public()

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import {
   newEvent,
   ProductChanged,
@@ -9,6 +9,7 @@ import {
   type ProductChangeKind,
   type ProductDeleted,
   type ProductList,
+  type ProductLookup,
   type ProductQuery,
   type UpdateProductRequest,
 } from '#atlas/contracts';
@@ -45,6 +46,15 @@ export class ProductsService {
     });
     if (!product) throw productNotFound();
     return product;
+  }
+
+  /**
+   * One query by primary key for the whole batch. Not through the per-product cache: a batch
+   * of misses would then be as many loads, and this is one indexed read.
+   */
+  async lookup(ids: readonly string[]): Promise<ProductLookup> {
+    const found = await this.dataSource.getRepository(Product).findBy({ id: In([...ids]) });
+    return { items: found.map(toProductDto) };
   }
 
   async create(request: CreateProductRequest): Promise<ProductDto> {

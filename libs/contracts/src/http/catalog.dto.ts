@@ -22,6 +22,25 @@ export const ProductQuery = PageQuery.extend({
 });
 export type ProductQuery = z.infer<typeof ProductQuery>;
 
+/** At most this many ids per batch lookup: one indexed query, an answer of bounded size. */
+export const MAX_PRODUCT_LOOKUP_IDS = 100;
+
+/**
+ * `?ids=a,b,c`: products already known by id (an order's items, say) in one call instead of
+ * one call each. Repeated ids count once.
+ */
+export const ProductLookupQuery = z.object({
+  ids: z
+    .string()
+    .transform((ids) => [...new Set(ids.split(',').map((id) => id.trim()))])
+    .pipe(z.array(z.uuid()).min(1).max(MAX_PRODUCT_LOOKUP_IDS)),
+});
+export type ProductLookupQuery = z.infer<typeof ProductLookupQuery>;
+
+/** The products found, in no particular order; unknown and archived ids are simply absent. */
+export const ProductLookup = z.object({ items: z.array(Product) });
+export type ProductLookup = z.infer<typeof ProductLookup>;
+
 export const CreateProductRequest = z.strictObject({
   sku: z
     .string()

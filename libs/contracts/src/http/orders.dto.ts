@@ -6,9 +6,11 @@ export const ORDER_STATUSES = ['PENDING', 'STOCK_RESERVED', 'CONFIRMED', 'CANCEL
 export const OrderStatus = z.enum(ORDER_STATUSES);
 export type OrderStatus = z.infer<typeof OrderStatus>;
 
+export const MAX_ORDER_LINES = 50;
+
 /** Fields a customer may not set (ids, status, prices) are refused by the strict object. */
 export const PlaceOrderRequest = z.strictObject({
-  items: z.array(RequestedLine.strict()).min(1).max(50),
+  items: z.array(RequestedLine.strict()).min(1).max(MAX_ORDER_LINES),
 });
 export type PlaceOrderRequest = z.infer<typeof PlaceOrderRequest>;
 
