@@ -69,6 +69,31 @@ export function abuseCases(platform: () => SecurityPlatform): void {
     expect(neighbour.status).toBe(401);
   });
 
+  it('shares the per-IP limit between gateway replicas (Redis), so adding one does not double it', async () => {
+    const replica = await platform().startGatewayReplica();
+    try {
+      const first = new SuiteClient(platform());
+      const second = new SuiteClient(platform(), first.ip, replica.url);
+      // 30 attempts a minute per address and route, half through each replica.
+      for (let attempt = 1; attempt <= 30; attempt += 1) {
+        const through = attempt % 2 === 0 ? first : second;
+        const answer = await through.request('POST', '/v1/auth/refresh', {
+          body: { refreshToken: `not-a-token-${attempt}` },
+        });
+        expect({ attempt, status: answer.status }).toEqual({ attempt, status: 401 });
+      }
+      for (const through of [first, second]) {
+        const limited = await through.request('POST', '/v1/auth/refresh', {
+          body: { refreshToken: 'one-too-many' },
+        });
+        expect(limited.status).toBe(429);
+        expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      }
+    } finally {
+      await replica.stop();
+    }
+  });
+
   it('limits password guessing per client IP across many accounts', async () => {
     const client = new SuiteClient(platform());
     for (let attempt = 1; attempt <= 30; attempt += 1) {

@@ -1,4 +1,5 @@
 import { expect, it } from '@jest/globals';
+import { createHash } from 'node:crypto';
 import {
   MfaRequiredResponse,
   Problem,
@@ -8,6 +9,7 @@ import {
   UserProfile,
 } from '#atlas/contracts';
 import type { SecurityPlatform } from './support/security-platform.js';
+import { expectOnlyThisSessionLeft } from './support/session-checks.js';
 import { SuiteClient, type SuiteUser } from './support/suite-client.js';
 import { currentStep, totpCodeFor } from './support/totp-codes.js';
 
@@ -111,6 +113,45 @@ export function mfaCases(platform: () => SecurityPlatform): void {
     expect((await verify(client, mfaToken, recovery)).status).toBe(401);
   });
 
+  it('lets an mfaToken expire: stored only as a hash, refused once its five minutes are up', async () => {
+    const client = new SuiteClient(platform());
+    const user = await withMfa(client);
+    const mfaToken = await firstStep(client, user);
+    const db = await platform().authDatabase();
+    try {
+      // Five minutes pass, for this challenge only (found by the hash it is stored under).
+      const aged = await db.query(
+        `UPDATE mfa_challenges SET expires_at = now() - interval '1 second' WHERE token_hash = $1`,
+        [createHash('sha256').update(mfaToken).digest('hex')],
+      );
+      expect(aged.rowCount).toBe(1);
+    } finally {
+      await db.end();
+    }
+    const code = await totpCodeFor(user.secret, user.enabledAtStep + 1);
+    const expired = await verify(client, mfaToken, code);
+    expect(expired.status).toBe(401);
+    expect(Problem.parse(expired.body).code).toBe('AUTH.MFA_FAILED');
+    // The code itself was good: a live challenge takes it.
+    expect((await verify(client, await firstStep(client, user), code)).status).toBe(200);
+  });
+
+  it('ends the other sessions when MFA is turned on, and keeps the one that turned it on', async () => {
+    const client = new SuiteClient(platform());
+    const user = await client.newUser();
+    const elsewhere = await client.tokens(user.email, user.password);
+    const { secret } = TotpSetupResponse.parse(
+      (await client.request('POST', '/v1/auth/mfa/totp/setup', { token: user.tokens.accessToken }))
+        .body,
+    );
+    const enabled = await client.request('POST', '/v1/auth/mfa/totp/enable', {
+      token: user.tokens.accessToken,
+      body: { code: await totpCodeFor(secret, currentStep()) },
+    });
+    expect(enabled.status).toBe(200);
+    await expectOnlyThisSessionLeft(client, { kept: user.tokens, ended: elsewhere });
+  });
+
   it('stops an mfaToken being worked through with guesses: the account backs off (429)', async () => {
     const client = new SuiteClient(platform());
     const user = await withMfa(client);
@@ -168,9 +209,7 @@ export function mfaCases(platform: () => SecurityPlatform): void {
       body: { code: recovery },
     });
     expect(disabled.status).toBe(204);
-    expect((await client.request('GET', '/v1/auth/me', { token: other.accessToken })).status).toBe(
-      401,
-    );
+    await expectOnlyThisSessionLeft(client, { kept: user.tokens, ended: other });
     await expect(client.tokens(user.email, user.password)).resolves.toMatchObject({
       tokenType: 'Bearer',
     });

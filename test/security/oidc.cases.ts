@@ -1,5 +1,5 @@
 import { expect, it } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { OidcAuthorizeResponse, Problem, TokenResponse, UserProfile } from '#atlas/contracts';
 import { ProviderBrowser } from './support/provider-browser.js';
 import type { SecurityPlatform } from './support/security-platform.js';
@@ -115,5 +115,55 @@ export function oidcCases(platform: () => SecurityPlatform): void {
     const injected = await callback(client, { ...stolen, state: victimFlow.state });
     expect(injected.status).toBe(401);
     expect(Problem.parse(injected.body).code).toBe('AUTH.OIDC_FAILED');
+  });
+
+  /**
+   * The flow's server-side record, changed in one respect behind auth's back: the callback
+   * must then fail on exactly that check, since everything else about the flow is genuine.
+   */
+  async function tamperWithFlow(
+    state: string,
+    change: (stateHash: string) => ['nonce' | 'code_verifier_encrypted', string],
+  ) {
+    const stateHash = createHash('sha256').update(state).digest('hex');
+    const [column, value] = change(stateHash);
+    const db = await platform().authDatabase();
+    try {
+      const updated = await db.query(
+        `UPDATE oidc_login_attempts SET ${column} = $2 WHERE state_hash = $1`,
+        [stateHash, value],
+      );
+      expect(updated.rowCount).toBe(1);
+    } finally {
+      await db.end();
+    }
+  }
+
+  it('refuses an ID token whose nonce is not the one its flow sent', async () => {
+    const client = new SuiteClient(platform());
+    const login = providerAccount(`oidc-${randomUUID()}@example.com`);
+    const started = await authorize(client);
+    const back = await signInAtProvider(started.authorizationUrl, login);
+    await tamperWithFlow(started.state, () => ['nonce', randomBytes(32).toString('base64url')]);
+    const answer = await callback(client, back);
+    expect(answer.status).toBe(401);
+    expect(Problem.parse(answer.body).code).toBe('AUTH.OIDC_FAILED');
+  });
+
+  it('refuses a code redeemed with another PKCE verifier than the one its challenge was made from', async () => {
+    const client = new SuiteClient(platform());
+    const login = providerAccount(`oidc-${randomUUID()}@example.com`);
+    const started = await authorize(client);
+    const back = await signInAtProvider(started.authorizationUrl, login);
+    await tamperWithFlow(started.state, (stateHash) => [
+      'code_verifier_encrypted',
+      platform().keyring.encrypt(
+        randomBytes(32).toString('base64url'),
+        `oidc-verifier:${stateHash}`,
+      ),
+    ]);
+    const answer = await callback(client, back);
+    expect(answer.status).toBe(401);
+    expect(Problem.parse(answer.body).code).toBe('AUTH.OIDC_FAILED');
   });
 }

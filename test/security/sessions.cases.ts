@@ -1,8 +1,10 @@
 import { expect, it } from '@jest/globals';
+import { createHash } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { Problem, TokenResponse } from '#atlas/contracts';
 import { adminTokens } from './support/admin.js';
 import type { SecurityPlatform } from './support/security-platform.js';
+import { expectOnlyThisSessionLeft } from './support/session-checks.js';
 import { SuiteClient } from './support/suite-client.js';
 
 /** Item 3: ended sessions end at once, everywhere; and what ends them. */
@@ -65,6 +67,25 @@ export function sessionCases(platform: () => SecurityPlatform): void {
     }
   });
 
+  it('stores refresh tokens only as SHA-256 hashes, never as they were handed out', async () => {
+    const client = new SuiteClient(platform());
+    const user = await client.newUser();
+    const db = await platform().authDatabase();
+    try {
+      const { rows } = await db.query<{ row: string; token_hash: string }>(
+        `SELECT row_to_json(r)::text AS row, r.token_hash FROM refresh_tokens r
+           JOIN sessions s ON s.id = r.session_id WHERE s.user_id = $1`,
+        [user.id],
+      );
+      expect(rows).toHaveLength(1);
+      const sha256 = createHash('sha256').update(user.tokens.refreshToken).digest('hex');
+      expect(rows[0]?.token_hash).toBe(sha256);
+      expect(rows[0]?.row).not.toContain(user.tokens.refreshToken);
+    } finally {
+      await db.end();
+    }
+  });
+
   it('ends the other sessions when the password changes, and needs the current password', async () => {
     const client = new SuiteClient(platform());
     const user = await client.newUser();
@@ -85,16 +106,7 @@ export function sessionCases(platform: () => SecurityPlatform): void {
       body: { currentPassword: user.password, newPassword },
     });
     expect(changed.status).toBe(204);
-    expect(
-      (await client.request('GET', '/v1/auth/me', { token: elsewhere.accessToken })).status,
-    ).toBe(401);
-    const refresh = await client.request('POST', '/v1/auth/refresh', {
-      body: { refreshToken: elsewhere.refreshToken },
-    });
-    expect(refresh.status).toBe(401);
-    expect(
-      (await client.request('GET', '/v1/auth/me', { token: user.tokens.accessToken })).status,
-    ).toBe(200);
+    await expectOnlyThisSessionLeft(client, { kept: user.tokens, ended: elsewhere });
     const oldPassword = await client.request('POST', '/v1/auth/login', {
       body: { email: user.email, password: user.password },
     });

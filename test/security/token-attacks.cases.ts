@@ -1,4 +1,6 @@
 import { beforeAll, expect, it } from '@jest/globals';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { z } from 'zod';
 import { Problem } from '#atlas/contracts';
 import type { SecurityPlatform } from './support/security-platform.js';
 import { SuiteClient, type SuiteUser } from './support/suite-client.js';
@@ -21,6 +23,28 @@ export function tokenAttackCases(platform: () => SecurityPlatform): void {
     new SuiteClient(platform(), client.ip, platform().urls.orders).request('GET', '/v1/orders', {
       token,
     });
+
+  it('issues ES256 at+jwt access tokens with iss, aud, sub, sid, jti, roles, iat, nbf, exp and a published kid', async () => {
+    const header = decodeProtectedHeader(victim.tokens.accessToken);
+    expect(header).toEqual({ alg: 'ES256', typ: 'at+jwt', kid: expect.any(String) });
+    const claims = decodeJwt(victim.tokens.accessToken);
+    expect(Object.keys(claims).toSorted()).toEqual(
+      ['aud', 'exp', 'iat', 'iss', 'jti', 'nbf', 'roles', 'sid', 'sub'].toSorted(),
+    );
+    expect(claims).toMatchObject({ sub: victim.id, roles: ['customer'] });
+    const { exp = 0, iat = 0, nbf = 0 } = claims;
+    expect(exp - iat).toBe(victim.tokens.expiresIn);
+    expect(nbf).toBe(iat);
+    const jwks = z
+      .object({ keys: z.array(z.object({ kid: z.string(), alg: z.string(), kty: z.string() })) })
+      .parse((await client.request('GET', '/.well-known/jwks.json')).body);
+    expect(jwks.keys.find((key) => key.kid === header.kid)).toMatchObject({
+      alg: 'ES256',
+      kty: 'EC',
+    });
+    // Only public halves are published.
+    expect(JSON.stringify(jwks)).not.toMatch(/"d":/);
+  });
 
   it('accepts a genuine token re-signed by the forge (so each refusal below is the check, not the forge)', async () => {
     const token = await forge.sign(victim.tokens.accessToken);

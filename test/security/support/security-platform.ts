@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { Client } from 'pg';
 import { perService, SERVICE_NAMES, type ServiceName } from '#atlas/contracts';
@@ -39,6 +40,8 @@ export interface SecurityPlatform {
   readonly oidc: OidcTestProvider;
   /** Every app reaches Redis through this: stopping it is "Redis is unreachable". */
   readonly redisProxy: TcpProxy;
+  /** One more gateway process, on a port of its own, sharing everything with the first. */
+  startGatewayReplica(): Promise<{ readonly url: string; stop(): Promise<void> }>;
   stop(): Promise<void>;
 }
 
@@ -145,6 +148,19 @@ export async function startSecurityPlatform(): Promise<SecurityPlatform> {
     secrets,
     oidc,
     redisProxy,
+    async startGatewayReplica() {
+      const port = await freePort();
+      const child = await started.startReplica('gateway', port);
+      return {
+        url: `http://127.0.0.1:${port}`,
+        async stop() {
+          if (child.exitCode !== null || child.signalCode !== null) return;
+          const exited = once(child, 'exit');
+          child.kill('SIGTERM');
+          await exited;
+        },
+      };
+    },
     stop,
   };
 }

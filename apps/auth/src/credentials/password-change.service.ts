@@ -40,8 +40,10 @@ export class PasswordChangeService {
     const valid =
       user.passwordHash !== null &&
       (await this.hasher.verify(user.passwordHash, request.currentPassword));
-    // A wrong guess stays counted against the account, as at login.
+    // A wrong guess stays counted against the account, as at login; a right one is taken
+    // back at once, so refusing the new password below does not count as a guess.
     if (!valid) throw wrongPassword();
+    await this.throttle.recordSuccess('login', user.email);
     this.policy.assertAcceptable(request.newPassword, {
       email: user.email,
       displayName: user.displayName,
@@ -65,6 +67,5 @@ export class PasswordChangeService {
         details: { otherSessionsEnded: ended.length },
       });
     });
-    await this.throttle.recordSuccess('login', user.email);
   }
 }

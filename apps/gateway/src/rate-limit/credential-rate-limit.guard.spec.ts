@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Controller, Module, Post } from '@nestjs/common';
-import { APP_GUARD, NestFactory } from '@nestjs/core';
+import { APP_GUARD, NestFactory, Reflector } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   MemoryRateLimitStore,
@@ -9,8 +9,15 @@ import {
   type RateLimitRule,
 } from '#atlas/cache';
 import { ProblemDetailsFilter } from '#atlas/http';
+import { AuthRoutes } from '../routes/auth.routes.js';
+import { MfaRoutes } from '../routes/mfa.routes.js';
+import { OidcRoutes } from '../routes/oidc.routes.js';
 import { GATEWAY_CONFIG } from '../upstream/upstream.client.js';
-import { CredentialRateLimitGuard, LimitPerClientIp } from './credential-rate-limit.guard.js';
+import {
+  CredentialRateLimitGuard,
+  credentialRouteOf,
+  LimitPerClientIp,
+} from './credential-rate-limit.guard.js';
 
 @Controller()
 class ProbeRoutes {
@@ -88,5 +95,30 @@ describe('CredentialRateLimitGuard', () => {
     expect(login.json()).toMatchObject({ code: 'AUTH.UNAVAILABLE' });
     expect(login.headers['retry-after']).toBe('5');
     expect((await fastify.inject({ method: 'POST', url: '/other' })).statusCode).toBe(201);
+  });
+
+  it('marks every public route where a credential is tried (issue #3 item 6)', () => {
+    const reflector = new Reflector();
+    const routeOf = (routes: { prototype: object }, method: string) => {
+      const handler: unknown = Reflect.get(routes.prototype, method);
+      if (typeof handler !== 'function') throw new Error(`no route handler ${method}`);
+      return credentialRouteOf(reflector, handler);
+    };
+    const marked = {
+      register: routeOf(AuthRoutes, 'register'),
+      login: routeOf(AuthRoutes, 'login'),
+      refresh: routeOf(AuthRoutes, 'refresh'),
+      mfaVerify: routeOf(MfaRoutes, 'verify'),
+      oidcAuthorize: routeOf(OidcRoutes, 'authorize'),
+      oidcCallback: routeOf(OidcRoutes, 'callback'),
+    };
+    expect(marked).toEqual({
+      register: 'register',
+      login: 'login',
+      refresh: 'refresh',
+      mfaVerify: 'mfa-verify',
+      oidcAuthorize: 'oidc',
+      oidcCallback: 'oidc',
+    });
   });
 });

@@ -21,6 +21,14 @@ const CREDENTIAL_ROUTE = 'atlas:credential-route';
 /** Marks a route as a place where credentials are guessed: limited per client IP. */
 export const LimitPerClientIp = (route: CredentialRoute) => SetMetadata(CREDENTIAL_ROUTE, route);
 
+/** The credential route a handler is marked as, if any. */
+export function credentialRouteOf(
+  reflector: Reflector,
+  handler: Parameters<Reflector['get']>[1],
+): CredentialRoute | undefined {
+  return reflector.get<CredentialRoute | undefined>(CREDENTIAL_ROUTE, handler);
+}
+
 /**
  * Per-client-IP limits on the credential routes, tighter than the gateway's general limit and
  * shared by every gateway replica through Redis (the auth service adds per-account limits
@@ -43,10 +51,7 @@ export class CredentialRateLimitGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const route = this.reflector.get<CredentialRoute | undefined>(
-      CREDENTIAL_ROUTE,
-      context.getHandler(),
-    );
+    const route = credentialRouteOf(this.reflector, context.getHandler());
     if (!route) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     let decision;
