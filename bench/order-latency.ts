@@ -48,6 +48,9 @@ const config = parseConfig(
   process.env,
 );
 
+/** Fewer orders than this make too few samples for a p95 worth quoting. */
+const MIN_MEASURED_ORDERS = 200;
+
 const ADMIN = { email: 'bench-admin@example.com', password: 'bench admin passphrase' };
 const History = z.array(z.object({ type: z.string(), occurredAt: z.iso.datetime() }));
 
@@ -169,6 +172,11 @@ try {
         'OrderPlaced → OrderConfirmed (saga)',
         samples.map((s) => s.sagaMs),
       ),
+      ...(samples.length < MIN_MEASURED_ORDERS
+        ? [
+            `(a smoke run: a figure to quote needs BENCH_ORDERS=${MIN_MEASURED_ORDERS} or more, on a quiet machine)`,
+          ]
+        : []),
       '',
     ].join('\n'),
   );
