@@ -156,7 +156,7 @@ try {
     const sorted = values.toSorted((a, b) => a - b);
     const pick = (q: number) =>
       sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
-    return `${label.padEnd(34)} median ${pick(0.5).toFixed(0).padStart(5)} ms   p95 ${pick(0.95).toFixed(0).padStart(5)} ms   p99 ${pick(0.99).toFixed(0).padStart(5)} ms   max ${(sorted.at(-1) ?? NaN).toFixed(0).padStart(5)} ms`;
+    return `${label.padEnd(36)} median ${pick(0.5).toFixed(0).padStart(5)} ms   p95 ${pick(0.95).toFixed(0).padStart(5)} ms   p99 ${pick(0.99).toFixed(0).padStart(5)} ms   max ${(sorted.at(-1) ?? NaN).toFixed(0).padStart(5)} ms`;
   };
   process.stdout.write(
     [
