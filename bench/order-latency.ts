@@ -48,6 +48,9 @@ const config = parseConfig(
   process.env,
 );
 
+/** Fewer orders than this make too few samples for a p95 worth quoting. */
+const MIN_MEASURED_ORDERS = 200;
+
 const ADMIN = { email: 'bench-admin@example.com', password: 'bench admin passphrase' };
 const History = z.array(z.object({ type: z.string(), occurredAt: z.iso.datetime() }));
 
@@ -154,7 +157,7 @@ try {
     const sorted = values.toSorted((a, b) => a - b);
     const pick = (q: number) =>
       sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
-    return `${label.padEnd(34)} median ${pick(0.5).toFixed(0).padStart(5)} ms   p95 ${pick(0.95).toFixed(0).padStart(5)} ms   p99 ${pick(0.99).toFixed(0).padStart(5)} ms   max ${(sorted.at(-1) ?? NaN).toFixed(0).padStart(5)} ms`;
+    return `${label.padEnd(36)} median ${pick(0.5).toFixed(0).padStart(5)} ms   p95 ${pick(0.95).toFixed(0).padStart(5)} ms   p99 ${pick(0.99).toFixed(0).padStart(5)} ms   max ${(sorted.at(-1) ?? NaN).toFixed(0).padStart(5)} ms`;
   };
   process.stdout.write(
     [
@@ -170,6 +173,11 @@ try {
         'OrderPlaced → OrderConfirmed (saga)',
         samples.map((s) => s.sagaMs),
       ),
+      ...(samples.length < MIN_MEASURED_ORDERS
+        ? [
+            `(a smoke run: a figure to quote needs BENCH_ORDERS=${MIN_MEASURED_ORDERS} or more, on a quiet machine)`,
+          ]
+        : []),
       '',
     ].join('\n'),
   );

@@ -108,6 +108,22 @@ describe('messaging in embedded mode (PGlite + EmbeddedBroker)', () => {
     expect(await effectsOf(dataSource, first?.eventId ?? '')).toBe(1);
   });
 
+  it('publishes, after a restart, an event committed by a process that died before publishing it', async () => {
+    // The first process commits the change and its outbox row, and is gone before its relay ran.
+    const first = await start({ enabled: false });
+    const event = widget();
+    await enqueue(first, [event]);
+    await first.close();
+    app = undefined;
+    expect(await broker.messageCount(contract.topic)).toBe(0);
+
+    await start();
+    await eventually(async () => expect(await effectsOf(dataSource, event.eventId)).toBe(1));
+    expect(await broker.messageCount(contract.topic)).toBe(1);
+    const [row] = await dataSource.query('SELECT published_at FROM outbox');
+    expect(row).toMatchObject({ published_at: expect.any(Date) });
+  });
+
   it('applies an event once when the relay died after publishing it but before marking it', async () => {
     const running = await start({ enabled: false });
     const event = widget();

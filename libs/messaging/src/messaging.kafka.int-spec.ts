@@ -98,8 +98,9 @@ async function publishRaw(
   running: NestFastifyApplication,
   key: string,
   value: string,
+  headers: Record<string, string> = {},
 ): Promise<void> {
-  await running.get(MessagePublisher).publish([{ topic: contract.topic, key, value, headers: {} }]);
+  await running.get(MessagePublisher).publish([{ topic: contract.topic, key, value, headers }]);
 }
 
 describe('messaging on the real broker', () => {
@@ -154,6 +155,24 @@ describe('messaging on the real broker', () => {
     expect(await effectsOf(dataSource, event.eventId)).toBe(1);
   });
 
+  it('publishes, after a restart, an event committed by a process that died before publishing it', async () => {
+    // The first process commits the change and its outbox row, and is gone before its relay ran.
+    const first = await start({ enabled: false });
+    const event = widget();
+    await enqueue(first, event);
+    await first.close();
+    app = undefined;
+    expect(await broker.messageCount(contract.topic)).toBe(0);
+
+    await start();
+    await eventually(async () => expect(await effectsOf(dataSource, event.eventId)).toBe(1), {
+      timeoutMs: 30_000,
+    });
+    expect(await broker.messageCount(contract.topic)).toBe(1);
+    const [row] = await dataSource.query('SELECT published_at FROM outbox');
+    expect(row).toMatchObject({ published_at: expect.any(Date) });
+  });
+
   it('applies an event once when the relay died after publishing it but before marking it', async () => {
     const running = await start({ enabled: false });
     const event = widget();
@@ -186,12 +205,16 @@ describe('messaging on the real broker', () => {
     expect(row).toMatchObject({ published_at: expect.any(Date), attempts: 2 });
   });
 
-  it('dead-letters a poison message with the error in its headers, and goes on with the partition', async () => {
+  it('dead-letters a poison message with the error and its original headers, and goes on with the partition', async () => {
     const running = await start();
     const key = randomUUID();
     await publishRaw(running, key, '{"widgetId":"not-a-uuid"}');
     const exploding = widget('explode', key);
-    await publishRaw(running, key, JSON.stringify(exploding));
+    const traceparent = `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01`;
+    await publishRaw(running, key, JSON.stringify(exploding), {
+      traceparent,
+      'x-tenant': 'acme',
+    });
     const fine = widget('gear', key);
     await publishRaw(running, key, JSON.stringify(fine));
 
@@ -214,6 +237,9 @@ describe('messaging on the real broker', () => {
     });
     expect(failed?.value).toBe(JSON.stringify(exploding));
     expect(failed?.headers).toMatchObject({
+      // The original headers travel with it, so its trace and context go on after a replay.
+      traceparent,
+      'x-tenant': 'acme',
       [DeadLetterHeaders.reason]: 'handler-failed',
       [DeadLetterHeaders.errorMessage]: `widget ${key} exploded`,
       [DeadLetterHeaders.errorCode]: 'WIDGETS.CANNOT_APPLY',
