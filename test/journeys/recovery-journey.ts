@@ -258,9 +258,10 @@ export function recoveryJourney(platform: () => SlowProviderPlatform): void {
     await relayLock.end();
     await sleep(Math.max(0, deadlinePassed - Date.now()));
     await withDatabase(ordersDb(), async (db) => {
-      const { rows } = await db.query(`SELECT type FROM order_events WHERE stream_id = $1`, [
-        a.body.id,
-      ]);
+      const { rows } = await db.query(
+        `SELECT type FROM order_events WHERE stream_id = $1 ORDER BY version`,
+        [a.body.id],
+      );
       expect(rows.map((row: { type: string }) => row.type)).toEqual([
         'OrderPlaced',
         'OrderStockReserved',
