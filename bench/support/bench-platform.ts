@@ -44,7 +44,7 @@ export async function startBenchPlatform(env: NodeJS.ProcessEnv): Promise<BenchP
       CATALOG_SEED_DEMO: 'false',
       ...env,
     },
-    stdio: 'ignore',
+    stdio: process.env.BENCH_VERBOSE === 'true' ? 'inherit' : 'ignore',
   });
   const cleanUp = async () => {
     await platform.stop();

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   startEmbeddedPlatform,
   type EmbeddedPlatform,
@@ -11,12 +11,19 @@ import { sagaJourney, slowProviderEnv } from './saga-journey.js';
 import { JOURNEY_ADMIN, journeyAdminEnv } from './platform-under-test.js';
 import { sessionJourney } from './session-journey.js';
 import { webhooksJourney, webhooksJourneyEnv } from './webhooks-journey.js';
+import {
+  conformanceProblems,
+  fetchOpenApi,
+  recordGatewayExchanges,
+} from '../support/openapi-conformance.js';
 
 describe('the order journey in embedded mode (one process, PGlite, in-process broker)', () => {
   let platform: EmbeddedPlatform;
   let webhookReceiverPort = 0;
+  let recording: ReturnType<typeof recordGatewayExchanges> | undefined;
 
   beforeAll(async () => {
+    recording = recordGatewayExchanges(() => platform?.gatewayUrl);
     webhookReceiverPort = await freePort();
     platform = await startEmbeddedPlatform({
       gatewayPort: 'random',
@@ -34,6 +41,7 @@ describe('the order journey in embedded mode (one process, PGlite, in-process br
   });
 
   afterAll(async () => {
+    recording?.restore();
     await platform?.stop();
   });
 
@@ -47,6 +55,13 @@ describe('the order journey in embedded mode (one process, PGlite, in-process br
   catalogJourney(underTest);
   webhooksJourney(underTest);
   graphqlJourney(() => ({ ...underTest(), serviceUrls: platform.urls }));
+
+  it('answered every journey request as the OpenAPI document says', async () => {
+    const exchanges = recording?.exchanges ?? [];
+    expect(exchanges.length).toBeGreaterThan(100);
+    const document = await fetchOpenApi(platform.gatewayUrl);
+    expect(conformanceProblems(document, exchanges)).toEqual([]);
+  });
 });
 
 describe('the saga’s deadlines and cancellations in embedded mode (a payment provider that is slow)', () => {
