@@ -4,6 +4,7 @@ import {
   OrderAccepted,
   ProductList,
   Problem,
+  type TokenResponse,
   TotpSetupResponse,
   UserProfile,
 } from '#atlas/contracts';
@@ -48,24 +49,39 @@ export function authorizationCases(platform: () => SecurityPlatform): void {
     ).toBe(200);
   });
 
-  it('refuses a customer on every admin route with 403, at the gateway and at auth directly', async () => {
+  it('refuses a customer and a catalog manager on every admin route with 403, at the gateway and at auth directly', async () => {
     const client = new SuiteClient(platform());
-    const user = await client.newUser();
-    const token = user.tokens.accessToken;
-    const routes: [string, string, unknown?][] = [
+    const customer = await client.newUser();
+    const manager = await catalogManager(platform(), client);
+    const routes: Route[] = [
       ['GET', '/v1/admin/users'],
-      ['PATCH', `/v1/admin/users/${user.id}/roles`, { roles: ['customer'] }],
-      ['POST', `/v1/admin/users/${user.id}/disable`],
+      ['PATCH', `/v1/admin/users/${customer.id}/roles`, { roles: ['customer'] }],
+      ['POST', `/v1/admin/users/${customer.id}/disable`],
       ['GET', '/v1/admin/signing-keys'],
       ['POST', '/v1/admin/signing-keys'],
     ];
     const auth = new SuiteClient(platform(), client.ip, platform().urls.auth);
-    for (const [method, path, body] of routes) {
-      for (const target of [client, auth]) {
-        const answer = await target.request(method, path, { token, ...(body ? { body } : {}) });
-        expect({ method, path, status: answer.status }).toEqual({ method, path, status: 403 });
-      }
-    }
+    const answers = await answersOf([client, auth], routes, [customer.tokens, manager]);
+    expect(answers).toHaveLength(routes.length * 2 * 2);
+    expect(answers).toEqual(answers.map(forbidden));
+  });
+
+  it('refuses a customer on every catalog-manager route with 403, at the gateway and at catalog directly', async () => {
+    const client = new SuiteClient(platform());
+    const customer = await client.newUser();
+    const product = randomUUID();
+    const routes: Route[] = [
+      ['POST', '/v1/products', { sku: `X-${product}`, name: 'x', priceCents: 1, currency: 'EUR' }],
+      ['PATCH', `/v1/products/${product}`, { name: 'x' }],
+      ['DELETE', `/v1/products/${product}`],
+      ['POST', `/v1/products/${product}/image`],
+      ['POST', '/v1/products/import'],
+      ['GET', `/v1/jobs/${randomUUID()}`],
+    ];
+    const catalog = new SuiteClient(platform(), client.ip, platform().urls.catalog);
+    const answers = await answersOf([client, catalog], routes, [customer.tokens]);
+    expect(answers).toHaveLength(routes.length * 2);
+    expect(answers).toEqual(answers.map(forbidden));
   });
 
   it('never lets a user choose their own role', async () => {
@@ -172,3 +188,46 @@ export function authorizationCases(platform: () => SecurityPlatform): void {
     expect(createProduct.status).toBe(401);
   });
 }
+
+/** A new user whom the admin made a catalog manager, signed in again to carry the new role. */
+async function catalogManager(
+  platform: SecurityPlatform,
+  client: SuiteClient,
+): Promise<TokenResponse> {
+  const user = await client.newUser();
+  const admin = await adminTokens(platform);
+  const promoted = await client.request('PATCH', `/v1/admin/users/${user.id}/roles`, {
+    token: admin.accessToken,
+    body: { roles: ['catalog-manager'] },
+  });
+  expect(promoted.status).toBe(200);
+  return client.tokens(user.email, user.password);
+}
+
+type Route = readonly [method: string, path: string, body?: unknown];
+
+/** What each target answers each caller on each route: method, path, status and error code. */
+async function answersOf(
+  targets: readonly SuiteClient[],
+  routes: readonly Route[],
+  callers: readonly TokenResponse[],
+): Promise<{ method: string; path: string; status: number; code: string | undefined }[]> {
+  const answers = [];
+  for (const [method, path, body] of routes) {
+    for (const target of targets) {
+      for (const { accessToken: token } of callers) {
+        const answer = await target.request(method, path, { token, ...(body ? { body } : {}) });
+        const code = Problem.safeParse(answer.body).data?.code;
+        answers.push({ method, path, status: answer.status, code });
+      }
+    }
+  }
+  return answers;
+}
+
+/** Refused for lack of permission: 403 AUTH.FORBIDDEN, not 401, 404 or a validation 400. */
+const forbidden = (answer: { method: string; path: string }) => ({
+  ...answer,
+  status: 403,
+  code: 'AUTH.FORBIDDEN',
+});

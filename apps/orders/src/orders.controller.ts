@@ -19,7 +19,7 @@ import {
   type OrderList,
 } from '#atlas/contracts';
 import { badRequest } from '#atlas/http';
-import { CurrentUser, Roles, type AuthenticatedUser } from '#atlas/security';
+import { CurrentUser, RequirePermissions, type AuthenticatedUser } from '#atlas/security';
 import { OrdersQueries, type OrderHistoryEntry } from './orders.queries.js';
 import { OrdersService } from './orders.service.js';
 import { OrderSagaService } from './saga/order-saga.service.js';
@@ -33,7 +33,7 @@ export class OrdersController {
   ) {}
 
   /** 202: the order is accepted and its saga runs on; poll or subscribe for the outcome. */
-  @Roles('customer')
+  @RequirePermissions('orders:place')
   @Post()
   @HttpCode(202)
   place(

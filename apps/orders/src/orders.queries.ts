@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Order as OrderDto, OrderList, PageQuery } from '#atlas/contracts';
 import { notFound } from '#atlas/http';
-import type { AuthenticatedUser } from '#atlas/security';
+import { can, type AuthenticatedUser } from '#atlas/security';
 import type { Order } from './domain/order.js';
 import { OrderEventStore } from './event-store/order-event-store.js';
 import { OrderView, toOrderDto } from './read-model/order-view.entity.js';
@@ -59,7 +59,7 @@ export class OrdersQueries {
     const view = await this.dataSource.getRepository(OrderView).findOneBy({ id });
     const order = view ? undefined : await this.events.load(this.dataSource.manager, id);
     const owner = view?.customerId ?? order?.customerId;
-    if (owner === undefined || (owner !== caller.id && !caller.roles.includes('admin'))) {
+    if (owner === undefined || (owner !== caller.id && !can(caller, 'orders:read-any'))) {
       throw notFound('ORDERS.NOT_FOUND', 'No order with this id.');
     }
     if (view) return toOrderDto(view);

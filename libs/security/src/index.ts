@@ -3,8 +3,6 @@ export * from './security.options.js';
 export * from './jwks-key.resolver.js';
 export * from './jwt.strategy.js';
 export * from './jwt-auth.guard.js';
-export * from './roles.decorator.js';
-export * from './roles.guard.js';
 export * from './permissions.js';
 export * from './permissions.decorator.js';
 export * from './permissions.guard.js';

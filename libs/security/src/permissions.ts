@@ -7,7 +7,10 @@ import type { Role } from '#atlas/contracts';
 export const PERMISSIONS = [
   'orders:place',
   'orders:read-any',
+  'orders:cancel-any',
   'products:write',
+  'jobs:read',
+  'jobs:read-any',
   'users:read',
   'users:manage',
   'signing-keys:manage',
@@ -17,8 +20,17 @@ export type Permission = (typeof PERMISSIONS)[number];
 /** The one place roles are mapped to permissions (OWASP ASVS V8.1). */
 export const PERMISSIONS_BY_ROLE: Readonly<Record<Role, readonly Permission[]>> = {
   customer: ['orders:place'],
-  'catalog-manager': ['products:write'],
-  admin: ['orders:read-any', 'products:write', 'users:read', 'users:manage', 'signing-keys:manage'],
+  'catalog-manager': ['products:write', 'jobs:read'],
+  admin: [
+    'orders:read-any',
+    'orders:cancel-any',
+    'products:write',
+    'jobs:read',
+    'jobs:read-any',
+    'users:read',
+    'users:manage',
+    'signing-keys:manage',
+  ],
 };
 
 export function permissionsOf(roles: readonly Role[]): ReadonlySet<Permission> {

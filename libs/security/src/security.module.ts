@@ -9,13 +9,12 @@ import { JwtStrategy } from './jwt.strategy.js';
 import { MemorySessionRevocations } from './memory-session-revocations.js';
 import { PermissionsGuard } from './permissions.guard.js';
 import { RedisSessionRevocations } from './redis-session-revocations.js';
-import { RolesGuard } from './roles.guard.js';
 import { SECURITY_OPTIONS, type SecurityOptions } from './security.options.js';
 import { SessionRevocations } from './session-revocations.js';
 
 /**
- * Access-token authentication (signature, claims, revocation) and role and permission checks
- * for every HTTP route of the app. `SessionRevocations` is exported so the auth service can
+ * Access-token authentication (signature, claims, revocation) and permission checks (roles
+ * grant permissions, see permissions.ts) for every HTTP route of the app. `SessionRevocations` is exported so the auth service can
  * record what it revokes in the same store every verifier reads.
  */
 @Module({})
@@ -30,7 +29,6 @@ export class SecurityModule {
         JwksKeyResolver,
         JwtStrategy,
         { provide: APP_GUARD, useClass: JwtAuthGuard },
-        { provide: APP_GUARD, useClass: RolesGuard },
         { provide: APP_GUARD, useClass: PermissionsGuard },
       ],
       exports: [SessionRevocations, JwksKeyResolver, SECURITY_OPTIONS],

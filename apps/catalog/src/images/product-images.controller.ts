@@ -13,7 +13,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Product } from '#atlas/contracts';
 import { Public } from '#atlas/http';
-import { Roles } from '#atlas/security';
+import { RequirePermissions } from '#atlas/security';
 import { readUploadedFile } from '../uploads/uploaded-file.js';
 import { ProductImagesService } from './product-images.service.js';
 
@@ -34,7 +34,7 @@ export class ProductImagesController {
   ) {}
 
   /** multipart/form-data with the image in a field named "file". */
-  @Roles('catalog-manager', 'admin')
+  @RequirePermissions('products:write')
   @Post()
   async upload(
     @Param('id', ParseUUIDPipe) id: string,

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { ImportJob, ImportJobAccepted } from '#atlas/contracts';
 import { notFound } from '#atlas/http';
-import type { AuthenticatedUser } from '#atlas/security';
+import { can, type AuthenticatedUser } from '#atlas/security';
 import { ImportJobRecord, toImportJobDto } from './import-job.entity.js';
 import { ImportJobWorker } from './import-job.worker.js';
 import { parseProductCsv } from './product-csv.js';
@@ -59,7 +59,7 @@ export class ImportJobsService {
         finishedAt: true,
       },
     });
-    if (!job || (job.ownerId !== caller.id && !caller.roles.includes('admin'))) {
+    if (!job || (job.ownerId !== caller.id && !can(caller, 'jobs:read-any'))) {
       throw notFound('CATALOG.JOB_NOT_FOUND', 'No job has this id.');
     }
     return toImportJobDto(job);

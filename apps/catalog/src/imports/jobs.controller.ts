@@ -1,6 +1,6 @@
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
 import type { ImportJob } from '#atlas/contracts';
-import { CurrentUser, Roles, type AuthenticatedUser } from '#atlas/security';
+import { CurrentUser, RequirePermissions, type AuthenticatedUser } from '#atlas/security';
 import { ImportJobsService } from './import-jobs.service.js';
 
 @Controller('v1/jobs')
@@ -8,7 +8,7 @@ export class JobsController {
   constructor(private readonly jobs: ImportJobsService) {}
 
   /** Status, progress and per-row errors of a background job (its owner, or an admin). */
-  @Roles('catalog-manager', 'admin')
+  @RequirePermissions('jobs:read')
   @Get(':id')
   get(
     @Param('id', ParseUUIDPipe) id: string,

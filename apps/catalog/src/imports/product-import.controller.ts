@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ImportJobAccepted } from '#atlas/contracts';
-import { CurrentUser, Roles, type AuthenticatedUser } from '#atlas/security';
+import { CurrentUser, RequirePermissions, type AuthenticatedUser } from '#atlas/security';
 import { readUploadedFile } from '../uploads/uploaded-file.js';
 import { ImportJobsService } from './import-jobs.service.js';
 import { MAX_IMPORT_BYTES } from './product-csv.js';
@@ -11,7 +11,7 @@ export class ProductImportController {
   constructor(private readonly jobs: ImportJobsService) {}
 
   /** multipart/form-data, the CSV in a field named "file": 202 and where to follow the job. */
-  @Roles('catalog-manager', 'admin')
+  @RequirePermissions('products:write')
   @Post()
   @HttpCode(202)
   async submit(

@@ -20,7 +20,7 @@ import {
   type ProductLookup,
 } from '#atlas/contracts';
 import { Public } from '#atlas/http';
-import { Roles } from '#atlas/security';
+import { RequirePermissions } from '#atlas/security';
 import { ProductsService } from './products.service.js';
 
 @Controller('v1/products')
@@ -49,13 +49,13 @@ export class ProductsController {
     return this.products.get(id);
   }
 
-  @Roles('catalog-manager', 'admin')
+  @RequirePermissions('products:write')
   @Post()
   create(@Body({ schema: CreateProductRequest }) body: CreateProductRequest): Promise<Product> {
     return this.products.create(body);
   }
 
-  @Roles('catalog-manager', 'admin')
+  @RequirePermissions('products:write')
   @Patch(':id')
   update(
     @Param('id', ParseUUIDPipe) id: string,
@@ -65,7 +65,7 @@ export class ProductsController {
   }
 
   /** Removed if no order ever reserved it, archived otherwise (the answer says which). */
-  @Roles('catalog-manager', 'admin')
+  @RequirePermissions('products:write')
   @Delete(':id')
   delete(@Param('id', ParseUUIDPipe) id: string): Promise<ProductDeleted> {
     return this.products.delete(id);

@@ -2,7 +2,7 @@ import { Controller, Get, Param, ParseUUIDPipe, Req, Res } from '@nestjs/common'
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ImportJob } from '#atlas/contracts';
-import { Roles } from '#atlas/security';
+import { RequirePermissions } from '#atlas/security';
 import { ApiJsonResponse, ApiProblems } from '../docs/openapi.decorators.js';
 import { UpstreamClient } from '../upstream/upstream.client.js';
 
@@ -13,7 +13,7 @@ import { UpstreamClient } from '../upstream/upstream.client.js';
 export class JobsRoutes {
   constructor(private readonly upstream: UpstreamClient) {}
 
-  @Roles('catalog-manager', 'admin')
+  @RequirePermissions('jobs:read')
   @Get(':id')
   @ApiOperation({ summary: 'A job’s status, progress and per-row errors (its owner or admin)' })
   @ApiJsonResponse(200, 'The job', ImportJob)

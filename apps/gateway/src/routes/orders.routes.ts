@@ -13,7 +13,7 @@ import {
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Order, OrderAccepted, OrderList, PageQuery, PlaceOrderRequest } from '#atlas/contracts';
-import { Roles } from '#atlas/security';
+import { RequirePermissions } from '#atlas/security';
 import { ApiJsonBody, ApiJsonResponse, ApiProblems } from '../docs/openapi.decorators.js';
 import { UpstreamClient } from '../upstream/upstream.client.js';
 
@@ -23,7 +23,7 @@ import { UpstreamClient } from '../upstream/upstream.client.js';
 export class OrdersRoutes {
   constructor(private readonly upstream: UpstreamClient) {}
 
-  @Roles('customer')
+  @RequirePermissions('orders:place')
   @Post()
   @ApiOperation({ summary: 'Place an order; the saga confirms or cancels it asynchronously' })
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: 'unique per order' })

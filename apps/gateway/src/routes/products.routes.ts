@@ -32,7 +32,7 @@ import {
   UpdateProductRequest,
 } from '#atlas/contracts';
 import { Public } from '#atlas/http';
-import { Roles } from '#atlas/security';
+import { RequirePermissions } from '#atlas/security';
 import { ApiJsonBody, ApiJsonResponse, ApiProblems } from '../docs/openapi.decorators.js';
 import { MAX_UPLOAD_BYTES } from '../uploads/upload-streams.js';
 import { UpstreamClient } from '../upstream/upstream.client.js';
@@ -83,7 +83,7 @@ export class ProductsRoutes {
     return this.upstream.forward('catalog', request, reply);
   }
 
-  @Roles('catalog-manager', 'admin')
+  @RequirePermissions('products:write')
   @Post()
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Add a product (catalog-manager or admin)' })
@@ -98,7 +98,7 @@ export class ProductsRoutes {
     return this.upstream.forward('catalog', request, reply, body);
   }
 
-  @Roles('catalog-manager', 'admin')
+  @RequirePermissions('products:write')
   @Patch(':id')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Change a product’s name, description, price, currency or stock' })
@@ -114,7 +114,7 @@ export class ProductsRoutes {
     return this.upstream.forward('catalog', request, reply, body);
   }
 
-  @Roles('catalog-manager', 'admin')
+  @RequirePermissions('products:write')
   @Delete(':id')
   @ApiBearerAuth()
   @ApiOperation({
@@ -130,7 +130,7 @@ export class ProductsRoutes {
     return this.upstream.forward('catalog', request, reply);
   }
 
-  @Roles('catalog-manager', 'admin')
+  @RequirePermissions('products:write')
   @Post(':id/image')
   @HttpCode(201)
   @ApiBearerAuth()
@@ -161,7 +161,7 @@ export class ProductsRoutes {
     return this.upstream.forward('catalog', request, reply);
   }
 
-  @Roles('catalog-manager', 'admin')
+  @RequirePermissions('products:write')
   @Post('import')
   @HttpCode(202)
   @ApiBearerAuth()

@@ -16,7 +16,7 @@ import {
 } from '#atlas/contracts';
 import { AppError, conflict, notFound } from '#atlas/http';
 import { InboxService, OutboxService } from '#atlas/messaging';
-import type { AuthenticatedUser } from '#atlas/security';
+import { can, type AuthenticatedUser } from '#atlas/security';
 import type { CancellationReason } from '../domain/order-events.js';
 import type { Order } from '../domain/order.js';
 import { OrderEventStore } from '../event-store/order-event-store.js';
@@ -186,7 +186,7 @@ export class OrderSagaService {
         const order = await this.dataSource.transaction(async (manager) => {
           const loaded = await this.events.load(manager, orderId);
           const isOwner = loaded?.customerId === caller.id;
-          if (!loaded || (!isOwner && !caller.roles.includes('admin'))) {
+          if (!loaded || (!isOwner && !can(caller, 'orders:cancel-any'))) {
             throw notFound('ORDERS.NOT_FOUND', 'No order with this id.');
           }
           if (loaded.isFinal) {
