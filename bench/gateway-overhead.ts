@@ -22,7 +22,6 @@ import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { AtlasClient } from '#atlas/client';
 import { envVar, parseConfig } from '#atlas/config';
-import { Product } from '#atlas/contracts';
 import { startBenchPlatform } from './support/bench-platform.js';
 
 const config = parseConfig(
@@ -33,7 +32,6 @@ const config = parseConfig(
   }),
   process.env,
 );
-const ADMIN = { email: 'bench-admin@example.com', password: 'bench admin passphrase' };
 
 const HELLO = `
 import Fastify from 'fastify';
@@ -50,6 +48,8 @@ interface Figures {
   readonly p99: number;
   readonly failures: number;
 }
+
+const ratio = (a: Figures, b: Figures) => (a.requestsPerSecond / b.requestsPerSecond).toFixed(2);
 
 async function load(label: string, url: string, headers: Record<string, string> = {}) {
   await autocannon({ url, headers, connections: config.BENCH_CONNECTIONS, duration: 2 });
@@ -72,8 +72,7 @@ const hello = spawn(process.execPath, ['--input-type=module', '-e', HELLO], {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 const bench = await startBenchPlatform({
-  ATLAS_ADMIN_EMAIL: ADMIN.email,
-  ATLAS_ADMIN_PASSWORD: ADMIN.password,
+  CATALOG_SEED_DEMO: 'true',
   RATE_LIMIT_PER_MINUTE: '100000000',
   USER_RATE_LIMIT_PER_MINUTE: '100000000',
   AUTH_RATE_LIMIT_PER_MINUTE: '100000000',
@@ -85,19 +84,8 @@ try {
   const helloPort = z.object({ port: z.number() }).parse(JSON.parse(String(line))).port;
 
   const client = new AtlasClient(bench.platform.gatewayUrl);
-  const admin = await client.login(ADMIN.email, ADMIN.password);
-  const product = (
-    await client.expect(201, Product, 'POST', '/v1/products', {
-      token: admin.accessToken,
-      body: {
-        sku: 'BENCH-READ',
-        name: 'Benchmark read',
-        priceCents: 100,
-        currency: 'EUR',
-        stock: 1,
-      },
-    })
-  ).body;
+  const [product] = (await client.products()).items;
+  if (!product) throw new Error('the demo catalog is empty');
   const customer = await client.newCustomer();
   const path = `/v1/products/${product.id}`;
 
@@ -121,9 +109,8 @@ try {
           (f.failures > 0 ? `   (${f.failures} failed)` : ''),
       ),
       gateway && direct && floor
-        ? `  gateway / catalog directly: ${(gateway.requestsPerSecond / direct.requestsPerSecond).toFixed(2)} of the ` +
-          `throughput, +${gateway.p50 - direct.p50} ms at p50; catalog / hello-world: ` +
-          `${(direct.requestsPerSecond / floor.requestsPerSecond).toFixed(2)}`
+        ? `  gateway / catalog directly: ${ratio(gateway, direct)} of the throughput, ` +
+          `+${gateway.p50 - direct.p50} ms at p50; catalog / hello-world: ${ratio(direct, floor)}`
         : '',
       '',
     ].join('\n'),
