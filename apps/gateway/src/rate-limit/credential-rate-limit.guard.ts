@@ -4,6 +4,7 @@ import {
   Inject,
   Injectable,
   Logger,
+  Optional,
   SetMetadata,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
@@ -11,6 +12,7 @@ import type { FastifyRequest } from 'fastify';
 import { RateLimitStore } from '#atlas/cache';
 import { AppError, tooManyRequests } from '#atlas/http';
 import type { GatewayConfig } from '../gateway.config.js';
+import { GatewayMetrics } from '../gateway.metrics.js';
 import { GATEWAY_CONFIG } from '../upstream/upstream.client.js';
 
 /** The routes where credentials are tried, each with its own budget per client IP. */
@@ -47,6 +49,7 @@ export class CredentialRateLimitGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly store: RateLimitStore,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Optional() private readonly metrics?: GatewayMetrics,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -71,6 +74,7 @@ export class CredentialRateLimitGuard implements CanActivate {
       );
     }
     if (decision.allowed) return true;
+    this.metrics?.rateLimited('credentials');
     throw tooManyRequests(
       'RATE_LIMITED',
       'Too many attempts from this address; retry after the time given.',
