@@ -8,6 +8,7 @@ import { KafkaNamespace } from '../kafka/kafka-namespace.js';
 import { MESSAGING_OPTIONS, type ResolvedMessagingOptions } from '../messaging-options.js';
 import { BrokerAdmin } from './broker-admin.js';
 import { ensureKafkaTopics } from './ensure-kafka-topics.js';
+import { messagesBehind } from './messages-behind.js';
 
 @Injectable()
 export class KafkaBrokerAdmin extends BrokerAdmin implements OnApplicationShutdown {
@@ -36,9 +37,7 @@ export class KafkaBrokerAdmin extends BrokerAdmin implements OnApplicationShutdo
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const namespace = new KafkaNamespace(
-        this.options.broker.kind === 'kafka' ? this.options.broker.namespace : undefined,
-      );
+      const namespace = this.namespace();
       await ensureKafkaTopics(
         admin,
         topics.map((spec) => ({ ...spec, topic: namespace.topic(spec.topic) })),
@@ -49,6 +48,43 @@ export class KafkaBrokerAdmin extends BrokerAdmin implements OnApplicationShutdo
   }
 
   async ping(): Promise<void> {
+    try {
+      await this.withProbe((probe) => probe.describeCluster());
+    } catch (error) {
+      throw new MessagingError(
+        'MESSAGING.BROKER_UNREACHABLE',
+        `Kafka at ${this.brokers()} is unreachable: ${errorDetails(error).message}. ` +
+          'Check KAFKA_BROKERS and that the broker runs (locally: npm run kafka:start).',
+        { cause: error },
+      );
+    }
+  }
+
+  async consumerLag(topics: readonly string[]): Promise<Map<string, number>> {
+    const namespace = this.namespace();
+    return this.withProbe(async (probe) => {
+      const committed = await probe.fetchOffsets({
+        groupId: namespace.group(this.options.consumerGroup),
+        topics: topics.map((topic) => namespace.topic(topic)),
+      });
+      const lag = new Map<string, number>();
+      for (const topic of topics) {
+        const physical = namespace.topic(topic);
+        const ends = await probe.fetchTopicOffsets(physical);
+        lag.set(
+          topic,
+          messagesBehind(ends, committed.find((c) => c.topic === physical)?.partitions),
+        );
+      }
+      return lag;
+    });
+  }
+
+  /**
+   * Runs a question on the probe's connection within the health timeout: a readiness probe or
+   * a metrics scrape wants a quick answer or a quick "no", never a wait.
+   */
+  private async withProbe<T>(question: (probe: Admin) => Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -58,17 +94,13 @@ export class KafkaBrokerAdmin extends BrokerAdmin implements OnApplicationShutdo
     });
     try {
       this.probeConnected ??= this.probe.connect();
-      await Promise.race([this.probeConnected.then(() => this.probe.describeCluster()), timeout]);
+      const probeConnected = this.probeConnected;
+      return await Promise.race([probeConnected.then(() => question(this.probe)), timeout]);
     } catch (error) {
       // Start from a fresh connection next time rather than reuse a broken one.
       this.probeConnected = undefined;
       await this.probe.disconnect().catch(() => undefined);
-      throw new MessagingError(
-        'MESSAGING.BROKER_UNREACHABLE',
-        `Kafka at ${this.brokers()} is unreachable: ${errorDetails(error).message}. ` +
-          'Check KAFKA_BROKERS and that the broker runs (locally: npm run kafka:start).',
-        { cause: error },
-      );
+      throw error;
     } finally {
       clearTimeout(timer);
     }
@@ -77,6 +109,12 @@ export class KafkaBrokerAdmin extends BrokerAdmin implements OnApplicationShutdo
   async onApplicationShutdown(): Promise<void> {
     if (this.probeConnected) await this.probe.disconnect().catch(() => undefined);
     this.probeConnected = undefined;
+  }
+
+  private namespace(): KafkaNamespace {
+    return new KafkaNamespace(
+      this.options.broker.kind === 'kafka' ? this.options.broker.namespace : undefined,
+    );
   }
 
   private brokers(): string {
