@@ -123,7 +123,7 @@ try {
       gateway && direct && floor
         ? `  gateway / catalog directly: ${(gateway.requestsPerSecond / direct.requestsPerSecond).toFixed(2)} of the ` +
           `throughput, +${gateway.p50 - direct.p50} ms at p50; catalog / hello-world: ` +
-          `${(direct.requestsPerSecond / floor.requestsPerSecond).toFixed(2)}`
+          (direct.requestsPerSecond / floor.requestsPerSecond).toFixed(2)
         : '',
       '',
     ].join('\n'),
