@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
@@ -10,10 +10,22 @@ import {
   writablePaths,
 } from './atlas-apps.js';
 import { lintComposeFile } from './compose-lint.js';
+import {
+  CollectorConfig,
+  DashboardProvisioning,
+  DatasourceProvisioning,
+  OBSERVABILITY_DIR,
+  OBSERVABILITY_FILES,
+  PrometheusConfig,
+  readChecked,
+} from '../observability/observability-files.js';
 import { REPO_ROOT } from './kubernetes-objects.js';
 
 const COMPOSE_FILE = path.join(REPO_ROOT, 'docker-compose.yml');
 const DATA_SERVICES = ['postgres', 'redis', 'kafka'] as const;
+const OBSERVABILITY_SERVICES = ['otel-collector', 'jaeger', 'prometheus', 'grafana'] as const;
+/** The collector's image is the binary alone: nothing inside it can probe it (see the file). */
+const UNCHECKED_SERVICES = ['otel-collector'];
 
 interface ComposeService {
   image?: string;
@@ -25,6 +37,7 @@ interface ComposeService {
   read_only?: boolean;
   tmpfs?: string[];
   volumes?: string[];
+  command?: string[];
   cap_drop?: string[];
   security_opt?: string[];
   stop_grace_period?: string;
@@ -73,25 +86,42 @@ describe('docker-compose.yml', () => {
     expect(lintComposeFile(COMPOSE_FILE, { 'services-alphabetical-order': 0 })).toEqual([]);
   });
 
-  it('is the atlas project: the data services and the six apps, nothing else', () => {
+  it('is the atlas project: the data services, the observability stack and the six apps, nothing else', () => {
     expect(compose.name).toBe('atlas');
     expect(Object.keys(compose.services).sort()).toEqual(
-      [...DATA_SERVICES, ...ATLAS_APPS.map((app) => app.name)].sort(),
+      [...DATA_SERVICES, ...OBSERVABILITY_SERVICES, ...ATLAS_APPS.map((app) => app.name)].sort(),
     );
   });
 
-  it('publishes only the gateway, and only on the loopback interface', () => {
+  it('publishes only the gateway and the observability UIs, and only on the loopback interface', () => {
     const published = Object.entries(compose.services)
       .filter(([, definition]) => (definition.ports ?? []).length > 0)
       .map(([name, definition]) => [name, definition.ports]);
-    expect(published).toEqual([['gateway', ['127.0.0.1:3000:3000']]]);
+    expect(Object.fromEntries(published)).toEqual({
+      gateway: ['127.0.0.1:3000:3000'],
+      grafana: ['127.0.0.1:3300:3000'],
+      jaeger: ['127.0.0.1:16686:16686'],
+      prometheus: ['127.0.0.1:9090:9090'],
+    });
   });
 
-  it('health-checks every service, so that depends_on can wait for it', () => {
+  it('health-checks every service that can be, so that depends_on can wait for it', () => {
     const unchecked = Object.entries(compose.services)
       .filter(([, definition]) => !definition.healthcheck?.test)
       .map(([name]) => name);
-    expect(unchecked).toEqual([]);
+    expect(unchecked).toEqual(UNCHECKED_SERVICES);
+    const waitedFor = Object.values(compose.services).flatMap((definition) =>
+      Object.keys(definition.depends_on ?? {}),
+    );
+    expect(waitedFor.filter((name) => UNCHECKED_SERVICES.includes(name))).toEqual([]);
+  });
+
+  it('pins every image to a version', () => {
+    const unpinned = Object.entries(compose.services)
+      .filter(([, definition]) => definition.image !== undefined)
+      .filter(([, definition]) => !/:v?\d+(\.\d+)*(-[a-z]+)?$/.test(definition.image ?? ''))
+      .map(([name, definition]) => `${name}: ${definition.image}`);
+    expect(unpinned).toEqual([]);
   });
 
   it('runs Kafka as one KRaft node, broker and controller, with replication factor 1', () => {
@@ -213,5 +243,89 @@ describe('docker-compose.yml', () => {
     });
     expect(unresolved).toEqual([]);
     expect(gateway.CATALOG_URL).toBe('http://catalog:3002');
+  });
+
+  describe('observability', () => {
+    /** A service's bind mounts of repository files: container path → file in the repository. */
+    function mounts(name: string): Map<string, string> {
+      return new Map(
+        (service(name).volumes ?? [])
+          .map((volume) => volume.split(':'))
+          .filter(([source]) => source?.startsWith('./'))
+          .map(([source = '', target = '']) => [target, path.join(REPO_ROOT, source)]),
+      );
+    }
+
+    it('mounts only files that exist, read-only, from infra/observability', () => {
+      for (const name of OBSERVABILITY_SERVICES) {
+        for (const volume of service(name).volumes ?? []) {
+          const [source = '', , mode] = volume.split(':');
+          const file = path.join(REPO_ROOT, source);
+          expect({ volume, exists: existsSync(file), mode }).toEqual({
+            volume,
+            exists: true,
+            mode: 'ro',
+          });
+          expect(file.startsWith(OBSERVABILITY_DIR)).toBe(true);
+        }
+      }
+    });
+
+    it.each(ATLAS_APPS)('$name sends its traces to the collector’s OTLP/HTTP receiver', (app) => {
+      const endpoint = new URL(environment(app.name).OTEL_EXPORTER_OTLP_ENDPOINT ?? '');
+      const collector = readChecked(OBSERVABILITY_FILES.collector, CollectorConfig);
+      expect(endpoint.hostname).toBe('otel-collector');
+      expect(endpoint.port).toBe(
+        collector.receivers.otlp.protocols.http.endpoint.split(':').at(-1),
+      );
+    });
+
+    it('runs the collector on its config file, exporting to the Jaeger service', () => {
+      const [flag] = service('otel-collector').command ?? [];
+      const configPath = flag?.replace('--config=', '') ?? '';
+      expect(mounts('otel-collector').get(configPath)).toBe(OBSERVABILITY_FILES.collector);
+      const collector = readChecked(OBSERVABILITY_FILES.collector, CollectorConfig);
+      const endpoints = Object.values(collector.exporters).map(({ endpoint }) => endpoint);
+      expect(endpoints).toEqual(['jaeger:4317']);
+    });
+
+    it('gives Prometheus its config and the alert rules at the path the config names, and scrapes every app', () => {
+      const files = mounts('prometheus');
+      const configFlag = (service('prometheus').command ?? []).find((arg) =>
+        arg.startsWith('--config.file='),
+      );
+      expect(files.get(configFlag?.split('=')[1] ?? '')).toBe(OBSERVABILITY_FILES.prometheus);
+      const config = readChecked(OBSERVABILITY_FILES.prometheus, PrometheusConfig);
+      expect(config.rule_files.map((rules) => files.get(rules))).toEqual([
+        OBSERVABILITY_FILES.alertRules,
+      ]);
+      const targets = config.scrape_configs.flatMap((job) =>
+        job.static_configs.flatMap((group) => group.targets),
+      );
+      expect(targets.sort()).toEqual(
+        ATLAS_APPS.map((app) => `${app.name}:${environment(app.name).PORT}`).sort(),
+      );
+    });
+
+    it('provisions Grafana with data sources on the Compose services and the dashboards folder', () => {
+      const files = mounts('grafana');
+      expect(files.get('/etc/grafana/provisioning')).toBe(
+        path.dirname(path.dirname(OBSERVABILITY_FILES.datasources)),
+      );
+      const datasources = readChecked(OBSERVABILITY_FILES.datasources, DatasourceProvisioning);
+      const unresolved = datasources.datasources
+        .map(({ url }) => new URL(url))
+        .filter((url) => {
+          const ports = (service(url.hostname).ports ?? []).map((mapping) =>
+            mapping.split(':').at(-1),
+          );
+          return !ports.includes(url.port);
+        });
+      expect(unresolved).toEqual([]);
+      const providers = readChecked(OBSERVABILITY_FILES.dashboardProviders, DashboardProvisioning);
+      for (const provider of providers.providers) {
+        expect(files.get(provider.options.path)).toBe(OBSERVABILITY_FILES.dashboards);
+      }
+    });
   });
 });

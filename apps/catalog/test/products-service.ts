@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { MemoryCacheStore, MemoryPubSub } from '#atlas/cache';
 import { OutboxService } from '#atlas/messaging';
+import { ServiceMetrics } from '#atlas/observability';
 import { LocalDiskImageStorage } from '../src/images/local-disk.image-storage.js';
 import { ProductCache } from '../src/products/product-cache.js';
 import { ProductsService } from '../src/products/products.service.js';
@@ -15,6 +16,7 @@ export async function productsServiceOn(dataSource: DataSource): Promise<Product
     new MemoryCacheStore({ keyPrefix: 'catalog-test' }),
     new MemoryPubSub({ namespace: `catalog-test-${randomUUID()}` }),
     60_000,
+    new ServiceMetrics('catalog'),
   );
   const images = await LocalDiskImageStorage.open(await mkdtemp(join(tmpdir(), 'catalog-test-')));
   return new ProductsService(dataSource, cache, new OutboxService(), images);

@@ -14,6 +14,7 @@ import { OrderProjectionStore } from './read-model/order-projection.store.js';
 import { OrderReadModelRebuild } from './read-model/order-read-model.rebuild.js';
 import { OrderProjector } from './read-model/order.projector.js';
 import { SAGA_TIMEOUTS } from './saga/order-saga-step.js';
+import { OrderSagaMetrics } from './saga/order-saga.metrics.js';
 import { OrderSagaService } from './saga/order-saga.service.js';
 import { OrderSagaStore } from './saga/order-saga.store.js';
 import { OrderTimeoutsScheduler } from './saga/order-timeouts.scheduler.js';
@@ -50,6 +51,7 @@ export class OrdersModule {
         { provide: SAGA_TIMEOUTS, useValue: config.sagaTimeouts },
         OrderSagaStore,
         OrderSagaService,
+        OrderSagaMetrics,
         OrderTimeoutsScheduler,
       ],
     };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { Registry } from 'prom-client';
 import { describeTwoLevelCache } from '../test/two-level-cache.contract.js';
 import { MemoryCacheStore } from './memory-cache.store.js';
 import { MemoryPubSub } from './memory-pub-sub.js';
@@ -82,5 +83,23 @@ describe('TwoLevelCache', () => {
     });
     await cache.getOrLoad('k', 10_000, async () => 'v');
     expect(ttls).toEqual([9_001]);
+  });
+
+  it('counts each lookup by where it found the value: this process, the shared level, or nowhere', async () => {
+    const registry = new Registry();
+    const shared = new MemoryCacheStore({ keyPrefix: 'counted' });
+    const options = { name: 'products', registry };
+    const first = new TwoLevelCache(shared, new BreakablePubSub(), options);
+    const second = new TwoLevelCache(shared, new BreakablePubSub(), options);
+    const load = async () => 'v';
+
+    await first.getOrLoad('p:1', 60_000, load); // nowhere: loaded
+    await first.getOrLoad('p:1', 60_000, load); // this process
+    await second.getOrLoad('p:1', 60_000, load); // another replica put it in the shared level
+
+    const values = (await registry.getSingleMetric('cache_lookups_total')?.get())?.values ?? [];
+    const counts = Object.fromEntries(values.map((v) => [String(v.labels['result']), v.value]));
+    expect(counts).toEqual({ miss: 1, hit_local: 1, hit_shared: 1 });
+    expect(values.every((v) => v.labels['cache'] === 'products')).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Counter, type Registry } from 'prom-client';
 import { z } from 'zod';
 import { defineChannel } from '#atlas/contracts';
 import { assertValidTtl } from './cache-arguments.js';
@@ -33,7 +34,17 @@ export interface TwoLevelCacheOptions {
   /** Milliseconds since the epoch and a number in [0, 1): tests make both predictable. */
   readonly now?: () => number;
   readonly random?: () => number;
+  /**
+   * Where to count lookups, as `cache_lookups_total{cache,result}` with result `hit_local`,
+   * `hit_shared` or `miss`: the app's registry (`ServiceMetrics.registry`). None: not counted.
+   */
+  readonly registry?: Registry;
 }
+
+/** Where a lookup found its value: this process, the shared level, or nowhere (loaded). */
+export type CacheLookupResult = 'hit_local' | 'hit_shared' | 'miss';
+
+const LOOKUPS_METRIC = 'cache_lookups_total';
 
 export interface CacheTargets {
   readonly keys?: readonly string[];
@@ -65,6 +76,7 @@ export class TwoLevelCache {
   private generation = 0;
   private subscription: PubSubSubscription | undefined;
   private stopListeningForReconnects: (() => void) | undefined;
+  private readonly lookups: Counter<'cache' | 'result'> | undefined;
 
   constructor(
     private readonly shared: CacheStore,
@@ -80,6 +92,7 @@ export class TwoLevelCache {
     });
     this.leaseMs = options.leaseMs ?? 2_000;
     this.leasePollMs = options.leasePollMs ?? 25;
+    this.lookups = options.registry && lookupsCounter(options.registry);
   }
 
   /** Starts hearing other replicas' invalidations; call before serving reads. */
@@ -101,9 +114,20 @@ export class TwoLevelCache {
   /** The value from this process, else from Redis, else from `loader` (then cached in both). */
   getOrLoad<T>(key: string, ttlMs: number, loader: () => Promise<T>): Promise<T> {
     assertValidTtl(ttlMs);
-    return this.local.getOrLoad(key, this.jittered(ttlMs), () =>
-      this.loadThroughShared(key, ttlMs, loader),
-    );
+    return this.lookUp(key, ttlMs, loader);
+  }
+
+  private async lookUp<T>(key: string, ttlMs: number, loader: () => Promise<T>): Promise<T> {
+    // A lookup that found the key in this process (or joined a load already running here)
+    // never calls the function below.
+    let result: CacheLookupResult = 'hit_local';
+    const value = await this.local.getOrLoad(key, this.jittered(ttlMs), async () => {
+      const found = await this.loadThroughShared(key, ttlMs, loader);
+      result = found.result;
+      return found.value;
+    });
+    this.lookups?.inc({ cache: this.options.name, result });
+    return value;
   }
 
   /**
@@ -131,10 +155,10 @@ export class TwoLevelCache {
     key: string,
     ttlMs: number,
     loader: () => Promise<T>,
-  ): Promise<T> {
+  ): Promise<{ value: T; result: Exclude<CacheLookupResult, 'hit_local'> }> {
     const generation = this.generation;
     const cached = await this.unlessUnavailable(() => this.shared.get<T>(key));
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) return { value: cached, result: 'hit_shared' };
 
     const leaseKey = `lease:${key}`;
     const leased = await this.unlessUnavailable(() =>
@@ -142,14 +166,14 @@ export class TwoLevelCache {
     );
     if (leased === false) {
       const loadedElsewhere = await this.waitForLeaseholder<T>(key, leaseKey);
-      if (loadedElsewhere !== undefined) return loadedElsewhere;
+      if (loadedElsewhere !== undefined) return { value: loadedElsewhere, result: 'hit_shared' };
     }
     try {
       const loaded = await loader();
       if (loaded !== undefined && generation === this.generation) {
         await this.unlessUnavailable(() => this.shared.set(key, loaded, this.jittered(ttlMs)));
       }
-      return loaded;
+      return { value: loaded, result: 'miss' };
     } finally {
       if (leased === true) await this.unlessUnavailable(() => this.shared.delete(leaseKey));
     }
@@ -181,4 +205,16 @@ export class TwoLevelCache {
       throw error;
     }
   }
+}
+
+/** One counter per registry, shared by every cache of the app (told apart by `cache`). */
+function lookupsCounter(registry: Registry): Counter<'cache' | 'result'> {
+  const existing = registry.getSingleMetric(LOOKUPS_METRIC);
+  if (existing instanceof Counter) return existing;
+  return new Counter({
+    name: LOOKUPS_METRIC,
+    help: 'Cache lookups by where the value was found: hit_local, hit_shared or miss (loaded).',
+    labelNames: ['cache', 'result'],
+    registers: [registry],
+  });
 }

@@ -50,6 +50,10 @@ export { KafkaDeadLetterQueues } from './dead-letters/kafka.dead-letter-queues.j
 export { EmbeddedDeadLetterQueues } from './dead-letters/embedded.dead-letter-queues.js';
 export { DEAD_LETTER_USAGE, runDeadLetterCommand } from './dead-letters/dead-letter.command.js';
 
+// Metrics
+export { MessagingMetrics } from './metrics/messaging.metrics.js';
+export type { ProcessedOutcome } from './metrics/messaging.metrics.js';
+
 // Outbox and inbox
 export { OutboxMessage } from './outbox/outbox-message.entity.js';
 export { OutboxService } from './outbox/outbox.service.js';

@@ -32,6 +32,8 @@ import { OutboxStore } from './outbox/outbox.store.js';
 import { partitionForKey } from './partitioning/key-partitioner.js';
 import { MessagePublisher } from './publishing/message-publisher.js';
 import { consumerGroupId } from './service-identity.js';
+import { MessagingMetrics } from './metrics/messaging.metrics.js';
+import { BrokerAdmin } from './topics/broker-admin.js';
 import { KafkaBrokerAdmin } from './topics/kafka.broker-admin.js';
 
 // Each test owns a database, a topic (with its .dlq) and a service name (its consumer group).
@@ -343,6 +345,38 @@ describe('messaging on the real broker', () => {
     await running.close();
     app = undefined;
     expect(await broker.groupMemberCount(group)).toBe(0);
+  });
+
+  it('reports no lag once the group has read, the messages it applied, and lag for a group that has not read', async () => {
+    const running = await start();
+    for (const event of [widget('one'), widget('two')]) await enqueue(running, event);
+    await eventually(() => expect(deliveries).toHaveLength(2), { timeoutMs: 30_000 });
+
+    const lag = async () =>
+      (await running.get(BrokerAdmin).consumerLag([contract.topic])).get(contract.topic);
+    await eventually(async () => expect(await lag()).toBe(0), { timeoutMs: 30_000 });
+    const scrape = await running.get(MessagingMetrics).registry.metrics();
+    expect(scrape).toContain(`messaging_consumer_lag{topic="${contract.topic}"} 0`);
+    expect(scrape).toContain(
+      `messaging_messages_processed_total{topic="${contract.topic}",outcome="applied"} 2`,
+    );
+    expect(scrape).toMatch(/^messaging_outbox_backlog 0$/m);
+
+    if (broker.connection.kind !== 'kafka') return; // the embedded broker's lag has its unit test
+    // A group that never consumed the topic is behind by all of it.
+    const idle = resolveMessagingOptions({
+      service: uniqueName('idle'),
+      broker: broker.connection,
+    });
+    const admin = new KafkaBrokerAdmin(
+      createKafkaClient(idle.clientId, broker.connection.brokers),
+      idle,
+    );
+    try {
+      expect((await admin.consumerLag([contract.topic])).get(contract.topic)).toBe(2);
+    } finally {
+      await admin.onApplicationShutdown();
+    }
   });
 
   it('reports the broker healthy', async () => {

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { DeadLetterPublisher } from './consuming/dead-letter.publisher.js';
 import { OnEventInterceptor } from './consuming/on-event.interceptor.js';
 import { BrokerHealthCheck } from './health/broker.health-check.js';
@@ -10,6 +11,9 @@ import {
   type ResolvedMessagingOptions,
   resolveMessagingOptions,
 } from './messaging-options.js';
+import { ConsumerLagGauge } from './metrics/consumer-lag.gauge.js';
+import { MessagingMetrics } from './metrics/messaging.metrics.js';
+import { OutboxBacklogGauge } from './metrics/outbox-backlog.gauge.js';
 import { OutboxRelay } from './outbox/outbox.relay.js';
 import { OutboxService } from './outbox/outbox.service.js';
 import { OutboxStore } from './outbox/outbox.store.js';
@@ -23,8 +27,8 @@ import { TopicsInitializer } from './topics/topics.initializer.js';
 
 /**
  * A service's messaging: publishing (outbox and relay), idempotent consuming (inbox,
- * `@OnEvent` retries and dead letters), topic creation at start-up and the broker readiness
- * check, over Kafka or the embedded broker.
+ * `@OnEvent` retries and dead letters), topic creation at start-up, the broker readiness
+ * check and the messaging metrics (consumer lag, outbox backlog, messages processed), over Kafka or the embedded broker.
  *
  * It needs the app's TypeORM `DataSource` (registered by the service's persistence module) and
  * the outbox and inbox tables (`messagingMigrations`). Global, so that `@OnEvent` handlers in
@@ -39,6 +43,7 @@ export class MessagingModule {
     return {
       module: MessagingModule,
       global: true,
+      imports: [DiscoveryModule],
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: resolved },
         ...brokerProviders(resolved),
@@ -50,6 +55,9 @@ export class MessagingModule {
         OutboxRelay,
         InboxService,
         BrokerHealthCheck,
+        MessagingMetrics,
+        ConsumerLagGauge,
+        OutboxBacklogGauge,
       ],
       exports: [
         MESSAGING_OPTIONS,
@@ -61,6 +69,7 @@ export class MessagingModule {
         OutboxRelay,
         InboxService,
         BrokerHealthCheck,
+        MessagingMetrics,
       ],
     };
   }
@@ -85,7 +94,10 @@ function brokerProviders(options: ResolvedMessagingOptions): Provider[] {
           provide: MessagePublisher,
           useFactory: () => new EmbeddedMessagePublisher(broker.broker),
         },
-        { provide: BrokerAdmin, useFactory: () => new EmbeddedBrokerAdmin(broker.broker) },
+        {
+          provide: BrokerAdmin,
+          useFactory: () => new EmbeddedBrokerAdmin(broker.broker, options.consumerGroup),
+        },
       ];
     default: {
       const unknown: never = broker;

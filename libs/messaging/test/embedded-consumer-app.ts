@@ -7,6 +7,7 @@ import { DeadLetterPublisher } from '../src/consuming/dead-letter.publisher.js';
 import { OnEvent } from '../src/consuming/on-event.decorator.js';
 import type { EmbeddedBroker } from '../src/embedded/embedded-broker.js';
 import { MESSAGING_OPTIONS, resolveMessagingOptions } from '../src/messaging-options.js';
+import { MessagingMetrics } from '../src/metrics/messaging.metrics.js';
 import { EmbeddedMessagePublisher } from '../src/publishing/embedded.message-publisher.js';
 import { MessagePublisher } from '../src/publishing/message-publisher.js';
 import type { WidgetRegistered } from './test-contracts.js';
@@ -60,6 +61,7 @@ export async function startEmbeddedConsumerApp(options: {
       { provide: MESSAGING_OPTIONS, useValue: messaging },
       { provide: MessagePublisher, useValue: new EmbeddedMessagePublisher(options.broker) },
       DeadLetterPublisher,
+      MessagingMetrics,
     ],
   })
   // oxlint-disable-next-line typescript/no-extraneous-class -- Nest modules are classes by contract

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Product, ProductList, ProductQuery } from '#atlas/contracts';
 import { CacheStore, PubSub, TwoLevelCache } from '#atlas/cache';
+import { ServiceMetrics } from '#atlas/observability';
 
 export const PRODUCT_CACHE_TTL_MS = Symbol('PRODUCT_CACHE_TTL_MS');
 
@@ -20,8 +21,12 @@ export class ProductCache implements OnModuleInit, OnModuleDestroy {
     shared: CacheStore,
     pubSub: PubSub,
     @Inject(PRODUCT_CACHE_TTL_MS) private readonly ttlMs: number,
+    metrics: ServiceMetrics,
   ) {
-    this.cache = new TwoLevelCache(shared, pubSub, { name: 'products' });
+    this.cache = new TwoLevelCache(shared, pubSub, {
+      name: 'products',
+      registry: metrics.registry,
+    });
   }
 
   onModuleInit(): Promise<void> {

@@ -23,6 +23,7 @@ import { OrderEventStore } from '../event-store/order-event-store.js';
 import { OrderProjector } from '../read-model/order.projector.js';
 import { compensationFor } from './compensations.js';
 import { sagaStepOf, timeoutReasonOf } from './order-saga-step.js';
+import { OrderSagaMetrics } from './order-saga.metrics.js';
 import type { DueSaga } from './order-saga.store.js';
 import { OrderSagaStore } from './order-saga.store.js';
 
@@ -56,6 +57,7 @@ export class OrderSagaService {
     private readonly events: OrderEventStore,
     private readonly sagas: OrderSagaStore,
     private readonly projector: OrderProjector,
+    private readonly metrics: OrderSagaMetrics,
   ) {}
 
   onStockReserved(event: MessageOf<typeof StockReserved>): Promise<void> {
@@ -160,20 +162,21 @@ export class OrderSagaService {
    * cancelled with compensation; if it moved on meanwhile, its saga row is brought up to date.
    */
   async timeOut(due: DueSaga): Promise<'cancelled' | 'moved-on'> {
-    const outcome = await this.dataSource.transaction(async (manager) => {
+    const step = await this.dataSource.transaction(async (manager) => {
       const order = await this.events.load(manager, due.orderId);
       if (!order) throw new Error(`saga ${due.orderId} has no order`);
       const before = order.status;
       if (sagaStepOf(before) !== due.step) {
         await this.sagas.track(manager, order);
-        return 'moved-on' as const;
+        return { outcome: 'moved-on' as const };
       }
       await this.cancelWithCompensation(manager, order, timeoutReasonOf(due.step));
       await this.commit(manager, order, before);
-      return 'cancelled' as const;
+      return { outcome: 'cancelled' as const, order, before };
     });
+    if (step.outcome === 'cancelled') this.metrics.stepCommitted(step.order, step.before);
     this.projector.wake();
-    return outcome;
+    return step.outcome;
   }
 
   /**
@@ -183,7 +186,7 @@ export class OrderSagaService {
   async cancelOnRequest(orderId: string, caller: AuthenticatedUser): Promise<Order> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const order = await this.dataSource.transaction(async (manager) => {
+        const { order, statusBefore } = await this.dataSource.transaction(async (manager) => {
           const loaded = await this.events.load(manager, orderId);
           const isOwner = loaded?.customerId === caller.id;
           if (!loaded || (!isOwner && !can(caller, 'orders:cancel-any'))) {
@@ -203,8 +206,9 @@ export class OrderSagaService {
             caller.id,
           );
           await this.commit(manager, loaded, before);
-          return loaded;
+          return { order: loaded, statusBefore: before };
         });
+        this.metrics.stepCommitted(order, statusBefore);
         await this.projector.waitFor(order.id, order.version);
         return order;
       } catch (error) {
@@ -260,7 +264,9 @@ export class OrderSagaService {
     reply: { eventId: string; orderId: string },
     decide: (order: Order, manager: EntityManager) => Promise<void>,
   ): Promise<void> {
+    let step: { order: Order; before: OrderStatus } | undefined;
     await this.inbox.processOnce(consumer, reply.eventId, async (manager) => {
+      step = undefined; // a transaction that rolled back and ran again starts over
       const order = await this.events.load(manager, reply.orderId);
       if (!order) {
         this.logger.warn(
@@ -272,7 +278,9 @@ export class OrderSagaService {
       const before = order.status;
       await decide(order, manager);
       await this.commit(manager, order, before);
+      step = { order, before };
     });
+    if (step) this.metrics.stepCommitted(step.order, step.before);
     this.projector.wake();
   }
 

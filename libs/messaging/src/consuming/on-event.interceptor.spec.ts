@@ -12,6 +12,8 @@ import { widgetRegistered } from '../../test/test-contracts.js';
 import { installTestTracing, UPSTREAM_TRACE_ID, UPSTREAM_TRACEPARENT } from '../../test/tracing.js';
 import { EmbeddedBroker } from '../embedded/embedded-broker.js';
 import { resolveMessagingOptions } from '../messaging-options.js';
+import { markDuplicateDelivery } from '../metrics/delivery-outcome.js';
+import { MessagingMetrics, type ProcessedOutcome } from '../metrics/messaging.metrics.js';
 import { MessagePublisher, type OutgoingMessage } from '../publishing/message-publisher.js';
 import { DeadLetterHeaders } from './dead-letter-headers.js';
 import { DeadLetterPublisher } from './dead-letter.publisher.js';
@@ -42,6 +44,7 @@ class CodedError extends Error {
 let spans: InMemorySpanExporter;
 let publisher: RecordingPublisher;
 let interceptor: OnEventInterceptor;
+let metrics: MessagingMetrics;
 let heartbeats: number;
 
 beforeAll(() => {
@@ -58,12 +61,25 @@ beforeEach(() => {
     broker: { kind: 'embedded', broker: new EmbeddedBroker() },
     consumer: { retries: 2, initialDelayMs: 1, maxDelayMs: 2 },
   });
+  metrics = new MessagingMetrics();
   interceptor = new OnEventInterceptor(
     new Reflector(),
     new DeadLetterPublisher(publisher),
     options,
+    metrics,
   );
 });
+
+/** messaging_messages_processed_total for the test topic and this outcome. */
+async function processed(outcome: ProcessedOutcome): Promise<number> {
+  const counter = metrics.registry.getSingleMetric('messaging_messages_processed_total');
+  const values = (await counter?.get())?.values ?? [];
+  const sample = values.find(
+    (value) =>
+      value.labels['topic'] === WidgetRegistered.topic && value.labels['outcome'] === outcome,
+  );
+  return sample?.value ?? 0;
+}
 
 type KafkaContextArgs = ConstructorParameters<typeof KafkaContext>[0];
 
@@ -142,6 +158,22 @@ describe('OnEventInterceptor', () => {
     expect(span?.spanContext().traceId).toBe(UPSTREAM_TRACE_ID);
     expect(span?.attributes['messaging.message.id']).toBe(event.eventId);
     expect(span?.attributes['messaging.consumer.group.name']).toBe('atlas-widgets');
+    expect(await processed('applied')).toBe(1);
+    expect(await processed('duplicate')).toBe(0);
+  });
+
+  it('counts a delivery whose event the inbox had already applied as a duplicate, not as applied', async () => {
+    const event = validEvent();
+    // What InboxService.processOnce does when its row for this eventId already exists.
+    const next = handlerThat(async () => markDuplicateDelivery());
+
+    await lastValueFrom(
+      interceptor.intercept(delivery(event, Buffer.from(JSON.stringify(event))), next),
+      { defaultValue: undefined },
+    );
+
+    expect(await processed('duplicate')).toBe(1);
+    expect(await processed('applied')).toBe(0);
   });
 
   it('dead-letters an event that breaks its contract at once, without running the handler', async () => {
@@ -172,6 +204,7 @@ describe('OnEventInterceptor', () => {
       [DeadLetterHeaders.attempts]: '0',
     });
     expect(dead?.headers[DeadLetterHeaders.errorMessage]).toContain('widgetId');
+    expect(await processed('dead_lettered')).toBe(1);
     expect(Number.isNaN(Date.parse(dead?.headers[DeadLetterHeaders.failedAt] ?? ''))).toBe(false);
   });
 
@@ -203,6 +236,8 @@ describe('OnEventInterceptor', () => {
     expect(next.calls).toBe(3);
     expect(heartbeats).toBe(2);
     expect(publisher.published).toEqual([]);
+    expect(await processed('retried')).toBe(2);
+    expect(await processed('applied')).toBe(1);
   });
 
   it('dead-letters the message after the last retry, naming the error and its code', async () => {
@@ -227,6 +262,9 @@ describe('OnEventInterceptor', () => {
       [DeadLetterHeaders.attempts]: '3',
     });
     expect(spans.getFinishedSpans()[0]?.status.code).toBe(2); // SpanStatusCode.ERROR
+    expect(await processed('retried')).toBe(2);
+    expect(await processed('dead_lettered')).toBe(1);
+    expect(await processed('applied')).toBe(0);
   });
 
   it('fails the delivery when the dead letter cannot be published, so the broker delivers it again', async () => {
@@ -241,5 +279,6 @@ describe('OnEventInterceptor', () => {
         { defaultValue: undefined },
       ),
     ).rejects.toThrow('broker down');
+    expect(await processed('dead_lettered')).toBe(0);
   });
 });

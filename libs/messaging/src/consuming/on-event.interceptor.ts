@@ -15,6 +15,8 @@ import type { EventContract } from '#atlas/contracts';
 import { errorDetails } from '../errors/error-details.js';
 import { MessagingError } from '../errors/messaging.error.js';
 import { MESSAGING_OPTIONS, type ResolvedMessagingOptions } from '../messaging-options.js';
+import { runDelivery } from '../metrics/delivery-outcome.js';
+import { MessagingMetrics } from '../metrics/messaging.metrics.js';
 import { backoffDelay } from '../retry/backoff.js';
 import { sleep } from '../retry/sleep.js';
 import { traceContextFrom } from '../tracing/trace-headers.js';
@@ -42,6 +44,7 @@ export class OnEventInterceptor implements NestInterceptor {
     private readonly reflector: Reflector,
     private readonly deadLetters: DeadLetterPublisher,
     @Inject(MESSAGING_OPTIONS) private readonly options: ResolvedMessagingOptions,
+    private readonly metrics: MessagingMetrics,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<void> {
@@ -118,7 +121,10 @@ export class OnEventInterceptor implements NestInterceptor {
     const { retries } = this.options.consumer;
     for (let attempt = 1; ; attempt++) {
       try {
-        await lastValueFrom(next.handle(), { defaultValue: undefined });
+        const { duplicate } = await runDelivery(() =>
+          lastValueFrom(next.handle(), { defaultValue: undefined }),
+        );
+        this.metrics.messageProcessed(delivery.topic, duplicate ? 'duplicate' : 'applied');
         this.logger.debug?.(`${contract.name} eventId=${eventId} handled (attempt ${attempt})`);
         return;
       } catch (error) {
@@ -133,6 +139,7 @@ export class OnEventInterceptor implements NestInterceptor {
           await this.deadLetter(delivery, { reason: 'handler-failed', error, attempts: attempt });
           return;
         }
+        this.metrics.messageProcessed(delivery.topic, 'retried');
         const delay = backoffDelay(attempt, this.options.consumer);
         this.logger.warn(
           `${contract.name} eventId=${eventId} failed (attempt ${attempt} of ${retries + 1}): ` +
@@ -150,6 +157,7 @@ export class OnEventInterceptor implements NestInterceptor {
   ): Promise<void> {
     try {
       await this.deadLetters.publish(delivery, failure);
+      this.metrics.messageProcessed(delivery.topic, 'dead_lettered');
     } catch (error) {
       // Not committing is the only safe answer: the broker will deliver the message again.
       this.logger.error(

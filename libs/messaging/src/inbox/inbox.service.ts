@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { markDuplicateDelivery } from '../metrics/delivery-outcome.js';
 
 /**
  * Applies an event's effect at most once per consumer, however often the broker delivers it.
@@ -37,6 +38,7 @@ export class InboxService {
         [consumer, eventId],
       );
       if (inserted.length === 0) {
+        markDuplicateDelivery();
         this.logger.debug?.(`${consumer}: eventId=${eventId} was already processed; skipping it`);
         return;
       }

@@ -69,6 +69,14 @@ export class OutboxStore {
     );
   }
 
+  /** Rows waiting to be published, for the backlog gauge. */
+  async countUnpublished(manager: EntityManager): Promise<number> {
+    const rows: unknown = await manager.query(
+      'SELECT count(*)::int AS backlog FROM outbox WHERE published_at IS NULL',
+    );
+    return z.array(z.object({ backlog: z.number() })).parse(rows)[0]?.backlog ?? 0;
+  }
+
   /** Whether the outbox table exists: a service that forgot the migration should hear so. */
   async tableExists(manager: EntityManager): Promise<boolean> {
     const rows: unknown = await manager.query(

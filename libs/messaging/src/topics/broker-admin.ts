@@ -10,4 +10,9 @@ export abstract class BrokerAdmin {
 
   /** Resolves if the broker answers; throws an Error that says what is wrong if not. */
   abstract ping(): Promise<void>;
+  /**
+   * Per topic (contract names), how many messages the service's consumer group has not
+   * committed yet: the log-end offset minus the committed offset, summed over partitions.
+   */
+  abstract consumerLag(topics: readonly string[]): Promise<Map<string, number>>;
 }

@@ -3,10 +3,14 @@ import type { TopicSpec } from '#atlas/contracts';
 import type { EmbeddedBroker } from '../embedded/embedded-broker.js';
 import { MessagingError } from '../errors/messaging.error.js';
 import { BrokerAdmin } from './broker-admin.js';
+import { messagesBehind } from './messages-behind.js';
 
 @Injectable()
 export class EmbeddedBrokerAdmin extends BrokerAdmin {
-  constructor(private readonly broker: EmbeddedBroker) {
+  constructor(
+    private readonly broker: EmbeddedBroker,
+    private readonly consumerGroup: string,
+  ) {
     super();
   }
 
@@ -27,5 +31,15 @@ export class EmbeddedBrokerAdmin extends BrokerAdmin {
       );
     }
     return Promise.resolve();
+  }
+
+  async consumerLag(topics: readonly string[]): Promise<Map<string, number>> {
+    const committed = await this.broker.fetchOffsets({ groupId: this.consumerGroup, topics });
+    const lag = new Map<string, number>();
+    for (const topic of topics) {
+      const ends = await this.broker.fetchTopicOffsets(topic);
+      lag.set(topic, messagesBehind(ends, committed.find((c) => c.topic === topic)?.partitions));
+    }
+    return lag;
   }
 }
