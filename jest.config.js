@@ -35,7 +35,11 @@ export default {
   reporters: ['default', '<rootDir>/libs/testing/jest/infra-reporter.mjs'],
   projects: [
     // One class at a time; mocks allowed, no network.
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,infra}/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs,infra,test}/**/*.spec.ts'],
+    },
     // Real PostgreSQL, Redis and Kafka (see libs/testing for how they are found).
     {
       ...common,

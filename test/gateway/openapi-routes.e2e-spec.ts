@@ -4,11 +4,9 @@ import { gatewayApp } from '../../apps/gateway/src/gateway.app.js';
 import {
   documentedOperations,
   fetchOpenApi,
+  OUTSIDE_THE_API,
   type OpenApiDocument,
 } from '../support/openapi-conformance.js';
-
-/** Served for machines and operators, not part of the public API the document describes. */
-const UNDOCUMENTED = [/^\/health\//, /^\/metrics$/, /^\/docs(\/|$)/];
 
 /**
  * Every route the gateway serves is in its OpenAPI document, and everything the document
@@ -56,7 +54,7 @@ describe('the gateway’s OpenAPI document', () => {
 
   it('documents every public route the gateway serves', () => {
     const publicRoutes = [...served].filter(
-      (route) => !UNDOCUMENTED.some((pattern) => pattern.test(route.split(' ')[1] ?? '')),
+      (route) => !OUTSIDE_THE_API.some((pattern) => pattern.test(route.split(' ')[1] ?? '')),
     );
     expect(publicRoutes.length).toBeGreaterThan(20);
     const documented = documentedOperations(document);

@@ -21,5 +21,8 @@ export const journeyAdminEnv = {
   ATLAS_ADMIN_PASSWORD: JOURNEY_ADMIN.password,
   RATE_LIMIT_PER_MINUTE: '1000000',
   USER_RATE_LIMIT_PER_MINUTE: '1000000',
+  // Journeys prove behaviour, on machines that may be loaded (100 concurrent orders through an
+  // embedded platform's one database connection); timeouts have their own suite (test/gateway).
+  UPSTREAM_TIMEOUT_MS: '30000',
   AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
 };

@@ -32,7 +32,7 @@ const schema = z
     UPSTREAM_TIMEOUT_MS: envVar.int(10_000, 100, 120_000),
     // Calls in flight per upstream before the gateway answers 503 at once (a bulkhead).
     UPSTREAM_MAX_CONCURRENT: envVar.int(256, 1, 10_000),
-    // Tries of an idempotent request (GET, PUT, DELETE, or a POST with an Idempotency-Key).
+    // Tries of an idempotent request (GET, HEAD, PUT, DELETE).
     UPSTREAM_ATTEMPTS: envVar.int(3, 1, 5),
     // How long an upstream's open circuit refuses calls before letting a probe through.
     UPSTREAM_BREAKER_OPEN_MS: envVar.int(5_000, 100, 300_000),

@@ -19,6 +19,7 @@ import {
   ApiConsumes,
   ApiOperation,
   ApiQuery,
+  ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -152,6 +153,16 @@ export class ProductsRoutes {
   @Public()
   @Get(':id/image')
   @ApiOperation({ summary: 'The product’s image (its imageUrl)' })
+  @ApiResponse({
+    status: 200,
+    description: 'The image, as uploaded',
+    content: Object.fromEntries(
+      ['image/jpeg', 'image/png', 'image/webp'].map((type) => [
+        type,
+        { schema: { type: 'string', format: 'binary' } },
+      ]),
+    ),
+  })
   @ApiProblems(400, 404)
   image(
     @Param('id', ParseUUIDPipe) _id: string,

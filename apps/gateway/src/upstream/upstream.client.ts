@@ -43,7 +43,11 @@ interface UpstreamRequest {
   readonly path: string;
   readonly headers: Record<string, string>;
   readonly body?: string | Buffer | Transform | undefined;
-  /** Safe to send again: the method is idempotent, or the request carries an Idempotency-Key. */
+  /**
+   * Safe to send again: GET, HEAD, OPTIONS, PUT, DELETE. A POST is never resent, even with an
+   * Idempotency-Key: a POST that timed out is usually one the service is still working on, and
+   * sending it again only deepens the queue it is waiting in.
+   */
   readonly idempotent: boolean;
   readonly timeoutMs?: number | undefined;
 }
@@ -106,7 +110,7 @@ export class UpstreamClient implements OnApplicationShutdown {
       path: request.url,
       headers,
       body: payload,
-      idempotent: IDEMPOTENT_METHODS.has(method) || headers['idempotency-key'] !== undefined,
+      idempotent: IDEMPOTENT_METHODS.has(method),
       timeoutMs: options.timeoutMs,
     });
     await relay(response, reply);
