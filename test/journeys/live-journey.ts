@@ -69,10 +69,12 @@ export function liveJourney(platform: () => LivePlatformUnderTest): void {
     expectProgressing(updates);
   });
 
-  it('refuses other users and callers without a valid token, on SSE and WebSocket', async () => {
+  it('refuses other users, admins included, and callers without a valid token, on SSE and WebSocket', async () => {
     const client = new AtlasClient(gateway(0));
     const owner = await client.newCustomer();
     const stranger = await client.newCustomer();
+    const { admin: adminAccount } = platform();
+    const admin = await client.login(adminAccount.email, adminAccount.password);
     const order = await placeOrder(gateway(0), owner.token);
     const strangerSocket = await LiveSocket.open(gateway(1), stranger.token);
     sockets.push(strangerSocket);
@@ -83,6 +85,8 @@ export function liveJourney(platform: () => LivePlatformUnderTest): void {
 
     for (const [who, token, status, code] of [
       ['a stranger', stranger.token, 404, 'ORDERS.NOT_FOUND'],
+      // An admin may read any order, but its live status is its owner's alone (DESIGN.md).
+      ['an admin', admin.accessToken, 404, 'ORDERS.NOT_FOUND'],
       ['nobody', undefined, 401, 'AUTH.UNAUTHENTICATED'],
       ['a forged token', `${owner.token.slice(0, -4)}AAAA`, 401, 'AUTH.UNAUTHENTICATED'],
     ] as const) {

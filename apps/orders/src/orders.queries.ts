@@ -71,6 +71,7 @@ export class OrdersQueries {
 function orderDtoOf(order: Order): OrderDto {
   const dto: OrderDto = {
     id: order.id,
+    customerId: order.customerId,
     status: order.status,
     items: order.items.map((item) => ({ ...item })),
     totalCents: order.totalCents,

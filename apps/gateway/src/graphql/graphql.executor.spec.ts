@@ -29,6 +29,7 @@ const product = (name: string): Product => ({
 
 const order = (products: readonly Product[]): Order => ({
   id: randomUUID(),
+  customerId: randomUUID(),
   status: 'CONFIRMED',
   items: products.map((item) => ({ productId: item.id, quantity: 1, priceCents: 1_000 })),
   totalCents: 1_000 * products.length,

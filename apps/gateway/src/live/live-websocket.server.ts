@@ -19,6 +19,7 @@ import {
 import { AppError, toProblem } from '#atlas/http';
 import type { AuthenticatedUser } from '#atlas/security';
 import { LiveConnections } from './live-connections.js';
+import type { OrderWatcher } from './order-access.js';
 import { OrderWatches, type OrderWatch } from './order-watches.js';
 
 export const LIVE_WS_PATH = '/v1/ws';
@@ -155,9 +156,13 @@ export class LiveWebSocketServer implements OnApplicationBootstrap, OnApplicatio
             return;
           }
           pending.add(orderId);
-          void this.subscribe(ws, orderId, authorization, watches, send).finally(() =>
-            pending.delete(orderId),
-          );
+          void this.subscribe(
+            ws,
+            orderId,
+            { userId: user.id, authorization },
+            watches,
+            send,
+          ).finally(() => pending.delete(orderId));
           return;
         }
         case 'unsubscribe':
@@ -178,14 +183,14 @@ export class LiveWebSocketServer implements OnApplicationBootstrap, OnApplicatio
   private async subscribe(
     ws: WebSocket,
     orderId: string,
-    authorization: string,
+    watcher: OrderWatcher,
     watches: Map<string, OrderWatch>,
     send: (message: LiveServerMessage) => void,
   ): Promise<void> {
     let settled = false;
     let watch: OrderWatch;
     try {
-      watch = await this.watches.follow(orderId, authorization, {
+      watch = await this.watches.follow(orderId, watcher, {
         send: (order, kind) =>
           send({ type: kind === 'snapshot' ? 'subscribed' : 'order-status', order }),
         settled: () => {

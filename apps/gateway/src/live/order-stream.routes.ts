@@ -1,6 +1,7 @@
 import { Controller, Get, Param, ParseUUIDPipe, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type AuthenticatedUser, CurrentUser } from '#atlas/security';
 import { ApiProblems } from '../docs/openapi.decorators.js';
 import { LiveConnections } from './live-connections.js';
 import { OrderWatches } from './order-watches.js';
@@ -32,6 +33,7 @@ export class OrderStreamRoutes {
   @ApiProblems(400, 401, 404)
   async stream(
     @Param('id', ParseUUIDPipe) id: string,
+    @CurrentUser() user: AuthenticatedUser,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
@@ -40,7 +42,8 @@ export class OrderStreamRoutes {
     let onSettled = () => {
       settledEarly = true;
     };
-    const watch = await this.watches.follow(id, request.headers.authorization ?? '', {
+    const watcher = { userId: user.id, authorization: request.headers.authorization ?? '' };
+    const watch = await this.watches.follow(id, watcher, {
       send: (update) => events.send('order-status', update),
       settled: () => onSettled(),
     });

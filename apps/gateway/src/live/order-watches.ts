@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { LiveOrderUpdate, OrderStatus } from '#atlas/contracts';
 import { LiveUpdatesHub, type LiveStatusMessage } from './live-updates.hub.js';
-import { OrderAccess } from './order-access.js';
+import { OrderAccess, type OrderWatcher } from './order-access.js';
 
 /** Where a status sits in an order's life: an order only ever moves forward. */
 const PROGRESS: Record<OrderStatus, number> = {
@@ -38,7 +38,7 @@ export class OrderWatches {
   /** Rejects (404, 401) when the caller may not see the order; then the snapshot is sent. */
   async follow(
     orderId: string,
-    authorization: string,
+    watcher: OrderWatcher,
     follower: OrderFollower,
   ): Promise<OrderWatch> {
     let progress = -1;
@@ -64,7 +64,7 @@ export class OrderWatches {
         else early.push(toUpdate(message));
       },
       onResync: () => {
-        this.access.currentStatus(orderId, authorization).then(
+        this.access.currentStatus(orderId, watcher).then(
           (update) => deliver(update, 'change'),
           () => undefined,
         );
@@ -72,7 +72,7 @@ export class OrderWatches {
     });
     let snapshot: LiveOrderUpdate;
     try {
-      snapshot = await this.access.currentStatus(orderId, authorization);
+      snapshot = await this.access.currentStatus(orderId, watcher);
     } catch (error) {
       unlisten();
       throw error;

@@ -38,6 +38,7 @@ export class OrderView {
 export function toOrderDto(view: OrderView): OrderDto {
   const order: OrderDto = {
     id: view.id,
+    customerId: view.customerId,
     status: view.status,
     items: view.items,
     totalCents: view.totalCents,

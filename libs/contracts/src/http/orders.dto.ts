@@ -26,6 +26,8 @@ export const OrderLine = z.object({
 
 export const Order = z.object({
   id: z.uuid(),
+  /** Who placed it: the caller, unless an admin is reading. */
+  customerId: z.uuid(),
   status: OrderStatus,
   reason: z.string().optional(),
   items: z.array(OrderLine),
