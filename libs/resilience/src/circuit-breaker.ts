@@ -38,7 +38,9 @@ interface Outcome {
  */
 export class CircuitBreaker {
   private current: CircuitState = 'closed';
+  /** The calls of the window, oldest first, and how many of them failed. */
   private outcomes: Outcome[] = [];
+  private failures = 0;
   private openedAt = 0;
   private probesInFlight = 0;
   private readonly listeners: ((state: CircuitState) => void)[] = [];
@@ -110,11 +112,19 @@ export class CircuitBreaker {
     if (this.current !== 'closed') return;
     const now = this.clock.now();
     this.outcomes.push({ at: now, failed });
-    this.outcomes = this.outcomes.filter((outcome) => now - outcome.at < this.options.windowMs);
-    const failures = this.outcomes.filter((outcome) => outcome.failed).length;
+    if (failed) this.failures += 1;
+    // Outcomes arrive in time order, so the expired ones are at the front: drop them there
+    // instead of filtering thousands of calls on every call.
+    let expired = 0;
+    for (const outcome of this.outcomes) {
+      if (now - outcome.at < this.options.windowMs) break;
+      if (outcome.failed) this.failures -= 1;
+      expired += 1;
+    }
+    if (expired > 0) this.outcomes.splice(0, expired);
     if (
       this.outcomes.length >= this.options.minimumCalls &&
-      failures / this.outcomes.length >= this.options.failureRateThreshold
+      this.failures / this.outcomes.length >= this.options.failureRateThreshold
     ) {
       this.open();
     }
@@ -123,11 +133,13 @@ export class CircuitBreaker {
   private open(): void {
     this.openedAt = this.clock.now();
     this.outcomes = [];
+    this.failures = 0;
     this.transition('open');
   }
 
   private close(): void {
     this.outcomes = [];
+    this.failures = 0;
     this.transition('closed');
   }
 

@@ -15,6 +15,8 @@ import { SECURITY_OPTIONS, type SecurityOptions } from './security.options.js';
 @Injectable()
 export class JwksKeyResolver {
   private readonly jwks: ReturnType<typeof createRemoteJWKSet>;
+  /** PEM of each key the JWKS handed out (it hands out the same object for a kid each time). */
+  private readonly pems = new WeakMap<object, string>();
 
   constructor(@Inject(SECURITY_OPTIONS) options: SecurityOptions) {
     this.jwks = createRemoteJWKSet(new URL(options.jwksUrl), {
@@ -29,7 +31,12 @@ export class JwksKeyResolver {
     const header = decodeProtectedHeader(token);
     assertSafeHeader(header);
     const key = await this.jwks({ alg: ACCESS_TOKEN_ALGORITHM, kid: header.kid }, undefined);
-    return KeyObject.from(key).export({ type: 'spki', format: 'pem' }).toString();
+    let pem = this.pems.get(key);
+    if (pem === undefined) {
+      pem = KeyObject.from(key).export({ type: 'spki', format: 'pem' }).toString();
+      this.pems.set(key, pem);
+    }
+    return pem;
   }
 }
 
