@@ -16,43 +16,20 @@
  * not in code: this measures work, not the limiter. Any answer other than 2xx fails the run.
  */
 import autocannon from 'autocannon';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
-import { Client } from 'pg';
-import { perService, SERVICE_NAMES, type ServiceName } from '#atlas/contracts';
-import { freePort } from '../apps/embedded/src/free-port.js';
 import { ARGON2ID } from '../apps/auth/src/credentials/password-hasher.js';
-import { startDistributedPlatform } from '../infra/local/distributed-platform.js';
+import { startBenchPlatform } from './support/bench-platform.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 20);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const userCount = Number(process.env.BENCH_USERS ?? 300);
-const postgres = (process.env.ATLAS_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432').replace(
-  /\/+$/,
-  '',
-);
-const run = `bench_${randomBytes(4).toString('hex')}`;
-const databaseOf = (service: Exclude<ServiceName, 'gateway'>) =>
-  `${postgres}/atlas_${run}_${service}`;
 
-const ports = new Map<ServiceName, number>();
-for (const name of SERVICE_NAMES) ports.set(name, await freePort());
-const platform = await startDistributedPlatform({
-  databaseUrl: databaseOf,
-  kafkaBrokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
-  redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  ports: perService((name) => ports.get(name) ?? 0),
-  env: {
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    KAFKA_NAMESPACE: run,
-    REDIS_NAMESPACE: run,
-    RATE_LIMIT_PER_MINUTE: '10000000',
-    AUTH_RATE_LIMIT_PER_MINUTE: '10000000',
-    CATALOG_SEED_DEMO: 'false',
-  },
-  stdio: 'ignore',
+const bench = await startBenchPlatform({
+  RATE_LIMIT_PER_MINUTE: '10000000',
+  AUTH_RATE_LIMIT_PER_MINUTE: '10000000',
 });
+const platform = bench.platform;
 
 try {
   const users = await registerUsers(platform.gatewayUrl, userCount);
@@ -96,8 +73,7 @@ try {
     process.exitCode = 1;
   }
 } finally {
-  await platform.stop();
-  await dropDatabases();
+  await bench.cleanUp();
 }
 
 async function registerUsers(gateway: string, count: number) {
@@ -123,17 +99,4 @@ async function registerUsers(gateway: string, count: number) {
     );
   }
   return users;
-}
-
-async function dropDatabases(): Promise<void> {
-  const admin = new Client({ connectionString: `${postgres}/postgres` });
-  await admin.connect();
-  try {
-    for (const service of SERVICE_NAMES) {
-      if (service === 'gateway') continue;
-      await admin.query(`DROP DATABASE IF EXISTS "atlas_${run}_${service}" WITH (FORCE)`);
-    }
-  } finally {
-    await admin.end();
-  }
 }

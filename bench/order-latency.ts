@@ -17,33 +17,24 @@
  * Every hop is included: outbox relay → Kafka → catalog → Kafka → orders → Kafka → payments →
  * simulated provider, which calls back after PAYMENT_PROVIDER_CALLBACK_DELAY_MS (100 ms by
  * default; set it to 0 to see the platform alone) through the gateway → payments → Kafka →
- * orders. Servers: ATLAS_POSTGRES_URL, KAFKA_BROKERS, REDIS_URL, as for start:distributed.
+ * orders. Servers: ATLAS_POSTGRES_URL, KAFKA_BROKERS, REDIS_URL, as for start:distributed
+ * (bench/support/bench-platform.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel } from 'kafkajs';
-import { Client } from 'pg';
 import { z } from 'zod';
 import { AtlasClient } from '#atlas/client';
 import { envVar, parseConfig } from '#atlas/config';
-import { Order, perService, Product, SERVICE_NAMES } from '#atlas/contracts';
-import { startDistributedPlatform } from '../infra/local/distributed-platform.js';
+import { Order, Product } from '#atlas/contracts';
+import { startBenchPlatform } from './support/bench-platform.js';
 
 const config = parseConfig(
   'bench:order-latency',
   z.object({
-    ATLAS_POSTGRES_URL: envVar
-      .url('postgres://postgres@127.0.0.1:5432', ['postgres', 'postgresql'])
-      .default('postgres://postgres@127.0.0.1:5432'),
-    KAFKA_BROKERS: envVar.text('127.0.0.1:9092').default('127.0.0.1:9092'),
-    REDIS_URL: envVar
-      .url('redis://127.0.0.1:6379', ['redis', 'rediss'])
-      .default('redis://127.0.0.1:6379'),
     BENCH_ORDERS: envVar.int(200, 1),
     BENCH_CONCURRENCY: envVar.int(4, 1, 100),
     BENCH_WARMUP: envVar.int(20, 0),
     BENCH_POLL_MS: envVar.int(5, 1, 1_000),
-    BENCH_BASE_PORT: envVar.int(3900, 1_024, 65_000),
   }),
   process.env,
 );
@@ -59,32 +50,18 @@ interface Sample {
   readonly sagaMs: number;
 }
 
-const run = randomBytes(4).toString('hex');
-const server = config.ATLAS_POSTGRES_URL.replace(/\/+$/, '');
-const databaseName = (service: string) => `atlas_bench_${run}_${service}`;
-const ports = perService((name) => config.BENCH_BASE_PORT + SERVICE_NAMES.indexOf(name));
-const namespace = `bench-${run}`;
-
-process.stdout.write(`Starting the distributed platform (Kafka namespace ${namespace})...\n`);
-const platform = await startDistributedPlatform({
-  databaseUrl: (service) => `${server}/${databaseName(service)}`,
-  kafkaBrokers: config.KAFKA_BROKERS,
-  redisUrl: config.REDIS_URL,
-  ports,
-  env: {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
-    KAFKA_NAMESPACE: namespace,
-    CATALOG_SEED_DEMO: 'false',
-    ATLAS_ADMIN_EMAIL: ADMIN.email,
-    ATLAS_ADMIN_PASSWORD: ADMIN.password,
-    // The benchmark is one client address placing orders as fast as they complete.
-    RATE_LIMIT_PER_MINUTE: '1000000',
-    USER_RATE_LIMIT_PER_MINUTE: '1000000',
-    AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
-  },
-  stdio: 'inherit',
+process.stdout.write('Starting the distributed platform...\n');
+const bench = await startBenchPlatform({
+  NODE_ENV: 'test',
+  ATLAS_ADMIN_EMAIL: ADMIN.email,
+  ATLAS_ADMIN_PASSWORD: ADMIN.password,
+  // The benchmark is one client address placing orders as fast as they complete.
+  RATE_LIMIT_PER_MINUTE: '1000000',
+  USER_RATE_LIMIT_PER_MINUTE: '1000000',
+  AUTH_RATE_LIMIT_PER_MINUTE: '1000000',
 });
+const platform = bench.platform;
+const run = randomBytes(4).toString('hex');
 
 try {
   const client = new AtlasClient(platform.gatewayUrl);
@@ -182,19 +159,5 @@ try {
     ].join('\n'),
   );
 } finally {
-  await platform.stop();
-  const admin = new Client({ connectionString: `${server}/postgres` });
-  await admin.connect();
-  for (const service of SERVICE_NAMES.filter((name) => name !== 'gateway')) {
-    await admin.query(`DROP DATABASE IF EXISTS "${databaseName(service)}" WITH (FORCE)`);
-  }
-  await admin.end();
-  const kafka = new Kafka({
-    brokers: config.KAFKA_BROKERS.split(','),
-    logLevel: logLevel.NOTHING,
-  }).admin();
-  await kafka.connect();
-  const topics = (await kafka.listTopics()).filter((topic) => topic.startsWith(`${namespace}.`));
-  await kafka.deleteTopics({ topics });
-  await kafka.disconnect();
+  await bench.cleanUp();
 }
