@@ -23,6 +23,8 @@ export interface DistributedPlatformOptions {
   /** With `stdio: 'pipe'`: every chunk each process writes, from its first line. */
   readonly onOutput?: (service: ServiceName, chunk: string) => void;
   readonly readyTimeoutMs?: number;
+  /** Extra Node.js options for every service process, e.g. `--cpu-prof` to profile them. */
+  readonly nodeArgs?: readonly string[];
 }
 
 export interface DistributedPlatform {
@@ -130,6 +132,7 @@ export async function startDistributedPlatform(
         // after 1 ms; Node 24 also prints a warning for it. Behaviour is unchanged.
         '--disable-warning=TimeoutNegativeWarning',
         '--enable-source-maps',
+        ...(options.nodeArgs ?? []),
         '--import',
         resolve('dist/libs/observability/src/register.js'),
         resolve(`dist/apps/${name}/src/main.js`),
