@@ -19,7 +19,11 @@ describe('one trace across the order flow (distributed, real Kafka)', () => {
 
   beforeAll(async () => {
     const endpoint = await receiver.start();
-    run = await startDistributedTestPlatform({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
+    // Every trace recorded: the test follows one order's whole trace.
+    run = await startDistributedTestPlatform({
+      OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+      OTEL_TRACES_SAMPLER_ARG: '1',
+    });
   });
 
   afterAll(async () => {

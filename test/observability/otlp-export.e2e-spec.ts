@@ -46,7 +46,10 @@ describe('tracing in a real process', () => {
           CATALOG_URL: 'http://127.0.0.1:9',
           OTEL_SERVICE_NAME: 'atlas-gateway',
           OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+          // Every trace recorded, and every request logged: this test proves both.
+          OTEL_TRACES_SAMPLER_ARG: '1',
           LOG_LEVEL: 'info',
+          LOG_REQUESTS: 'true',
         },
         stdio: ['ignore', 'pipe', 'inherit'],
       },

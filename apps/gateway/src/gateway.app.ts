@@ -1,11 +1,8 @@
 import { defineService } from '#atlas/bootstrap';
-import { CacheHealthCheck, RateLimitStore } from '#atlas/cache';
+import { CacheHealthCheck } from '#atlas/cache';
 import { serveApiDocs } from './docs/api-docs.js';
 import { parseGatewayConfig } from './gateway.config.js';
 import { GatewayModule } from './gateway.module.js';
-import { GatewayMetrics } from './gateway.metrics.js';
-import { BearerUser } from './rate-limit/bearer-user.js';
-import { limitClientRate } from './rate-limit/client-rate-limit.js';
 import { acceptUploadStreams } from './uploads/upload-streams.js';
 
 export const gatewayApp = defineService({
@@ -19,17 +16,18 @@ export const gatewayApp = defineService({
   // Signed webhooks are forwarded byte for byte (payments.routes.ts).
   rawBody: true,
   configure: (app, config) => {
+    const allowedOrigins = new Set(config.corsOrigins);
     app.enableCors({
-      origin: config.corsOrigins,
+      // CORS headers only for an allow-listed Origin: a call from anywhere else (or from no
+      // browser at all) gets none, instead of the credentials and exposed-headers lines on
+      // every answer.
+      origin: (
+        origin: string | undefined,
+        answer: (error: Error | null, allow: string | false) => void,
+      ) => answer(null, origin !== undefined && allowedOrigins.has(origin) ? origin : false),
       credentials: true,
       methods: ['GET', 'POST', 'PATCH', 'DELETE'],
       exposedHeaders: ['x-request-id', 'retry-after', 'ratelimit', 'ratelimit-policy'],
-    });
-    const metrics = app.get(GatewayMetrics);
-    limitClientRate(app.getHttpAdapter().getInstance(), app.get(RateLimitStore), {
-      ...config.rateLimit,
-      userOf: app.get(BearerUser).of,
-      onRejected: (policy) => metrics.rateLimited(policy),
     });
     acceptUploadStreams(app.getHttpAdapter().getInstance());
     if (config.docsEnabled) serveApiDocs(app);

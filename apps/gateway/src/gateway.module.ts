@@ -1,13 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { CacheModule } from '#atlas/cache';
-import { JwtAuthGuard, SecurityModule } from '#atlas/security';
+import { SecurityModule } from '#atlas/security';
 import type { GatewayConfig } from './gateway.config.js';
 import { GatewayMetrics } from './gateway.metrics.js';
-import { BearerUser } from './rate-limit/bearer-user.js';
-import { GraphqlAuthentication } from './graphql/graphql-authentication.js';
 import { GraphqlExecutor } from './graphql/graphql.executor.js';
 import { GraphqlRoutes } from './graphql/graphql.routes.js';
+import { ClientRateLimiter } from './rate-limit/client-rate-limiter.js';
 import { CredentialRateLimitGuard } from './rate-limit/credential-rate-limit.guard.js';
 import { AdminUsersRoutes } from './routes/admin-users.routes.js';
 import { LiveConnections } from './live/live-connections.js';
@@ -65,16 +64,15 @@ export class GatewayModule {
         { provide: GATEWAY_CONFIG, useValue: config },
         UpstreamClient,
         GatewayMetrics,
-        BearerUser,
+        // Every request: per user with a valid token, per client IP otherwise.
+        ClientRateLimiter,
         // Live order status (SSE and WebSocket), fanned out to every replica over pub/sub.
         LiveUpdatesHub,
         LiveConnections,
         OrderAccess,
         OrderWatches,
         LiveWebSocketServer,
-        // GraphQL at /graphql: the REST routes' guard on demand, and a batcher per request.
-        JwtAuthGuard,
-        GraphqlAuthentication,
+        // GraphQL at /graphql: the REST routes' authentication on demand, a batcher per request.
         GraphqlExecutor,
         // Per-IP limits on the routes marked @LimitPerClientIp (login, MFA, refresh, ...).
         { provide: APP_GUARD, useClass: CredentialRateLimitGuard },

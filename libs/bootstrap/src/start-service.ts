@@ -60,7 +60,7 @@ export async function startService<Config extends HostedConfig>(
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     ...(trustProxy.length > 0 ? { trustProxy: [...trustProxy] } : {}),
-    // One line per request is written by instrumentHttp, with the route and duration.
+    // Request log lines are instrumentHttp's (errors, slow requests, all with LOG_REQUESTS).
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: requestIdFrom,
     bodyLimit: BODY_LIMIT_BYTES,
@@ -86,8 +86,13 @@ export async function startService<Config extends HostedConfig>(
   try {
     app.useGlobalFilters(new ProblemDetailsFilter());
     app.useGlobalPipes(createValidationPipe());
-    await configureHttpEdge(app, BODY_LIMIT_BYTES);
-    instrumentHttp(app.getHttpAdapter().getInstance(), logger, app.get(ServiceMetrics));
+    configureHttpEdge(app, BODY_LIMIT_BYTES);
+    instrumentHttp(
+      app.getHttpAdapter().getInstance(),
+      logger,
+      app.get(ServiceMetrics),
+      settings.requestLog,
+    );
     await definition.configure?.(app, config);
 
     if (definition.consumesMessages) {

@@ -11,13 +11,23 @@ export interface MemoryRateLimitStoreOptions {
 }
 
 /**
+ * One key's request times, oldest first. Times only ever arrive in order, so the ones that
+ * left the window are a prefix: `start` skips them, and the array is compacted only once most
+ * of it is skipped, keeping each consume cheap however high the limit.
+ */
+interface RequestLog {
+  times: number[];
+  start: number;
+}
+
+/**
  * Embedded mode's rate limiter: the same sliding window log as the Redis store (see
- * redis-rate-limit.store.ts), with the request times of each key in an array. Node runs one
+ * redis-rate-limit.store.ts), with the request times of each key in memory. Node runs one
  * consume at a time, so no lock is needed. The number of keys is bounded, since a gateway
  * keyed by client IP would otherwise grow without end.
  */
 export class MemoryRateLimitStore extends RateLimitStore {
-  private readonly windows = new Map<string, number[]>();
+  private readonly windows = new Map<string, RequestLog>();
   private readonly namespace: string;
   private readonly maxKeys: number;
   private readonly now: () => number;
@@ -36,23 +46,34 @@ export class MemoryRateLimitStore extends RateLimitStore {
     assertValidRule(rule);
     const fullKey = this.namespace + key;
     const now = this.now();
-    const times = (this.windows.get(fullKey) ?? []).filter((time) => time > now - rule.windowMs);
-    const allowed = times.length < rule.limit;
+    const log = this.windows.get(fullKey) ?? { times: [], start: 0 };
+    const { times } = log;
+    while (log.start < times.length && (times[log.start] ?? 0) <= now - rule.windowMs) {
+      log.start += 1;
+    }
+    if (log.start > 0 && log.start * 2 >= times.length) {
+      times.splice(0, log.start);
+      log.start = 0;
+    }
+    const count = times.length - log.start;
+    const allowed = count < rule.limit;
     if (allowed) times.push(now);
 
+    // Re-inserting moves the key to the end of the map's order: most recently used.
     this.windows.delete(fullKey);
-    if (times.length > 0) this.windows.set(fullKey, times);
+    if (times.length > log.start) this.windows.set(fullKey, log);
     for (const oldest of this.windows.keys()) {
       if (this.windows.size <= this.maxKeys) break;
       this.windows.delete(oldest);
     }
 
-    const first = times[0];
+    const inWindow = times.length - log.start;
+    const first = times[log.start];
     const last = times.at(-1);
     return {
       allowed,
       limit: rule.limit,
-      remaining: Math.max(0, rule.limit - times.length),
+      remaining: Math.max(0, rule.limit - inWindow),
       resetMs: last === undefined ? 0 : last + rule.windowMs - now,
       retryAfterMs: allowed || first === undefined ? 0 : first + rule.windowMs - now,
     };

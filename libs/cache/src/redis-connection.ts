@@ -19,11 +19,17 @@ export interface RedisConnectionOptions {
  * could count one request twice. Reconnecting goes on in the background with a delay that
  * grows to at most 5 s and never gives up: a client that gave up would need a process restart
  * once Redis is back.
+ *
+ * Commands issued in the same turn of the event loop are sent as one pipeline
+ * (`enableAutoPipelining`): one write and one read for all of them, however many requests
+ * issued them. The gateway relies on it to ask its rate-limit step and a token's revocation in
+ * one round trip; under load it also batches concurrent requests' commands together.
  */
 export function createRedisConnection(options: RedisConnectionOptions): Redis {
   const logger = new Logger('Cache');
   const client = new Redis(options.url, {
     lazyConnect: false,
+    enableAutoPipelining: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     connectTimeout: options.connectTimeoutMs ?? 5_000,

@@ -81,7 +81,11 @@ export class RedisPubSub extends PubSub {
   private async openSubscriber(): Promise<Redis> {
     // Same address and fail-fast settings as the publisher; only this one may queue its
     // SUBSCRIBE commands while (re)connecting, since they are replayed on reconnect anyway.
-    const subscriber = this.publisher.duplicate({ enableOfflineQueue: true });
+    // A subscriber only sends (UN)SUBSCRIBE, which must not wait for a pipeline to fill.
+    const subscriber = this.publisher.duplicate({
+      enableOfflineQueue: true,
+      enableAutoPipelining: false,
+    });
     subscriber.on('error', () => undefined);
     subscriber.on('message', (channel: string, json: string) => {
       for (const listener of this.listeners.get(channel) ?? []) listener(json);

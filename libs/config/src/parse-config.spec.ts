@@ -38,6 +38,7 @@ describe('parseConfig', () => {
       http: { host: '127.0.0.1', port: 3003 },
       logLevel: 'info',
       shutdownDrainMs: 0,
+      requestLog: { all: false, slowMs: 1_000 },
     });
     expect(brokerSettings(env)).toEqual({
       kind: 'kafka',

@@ -13,6 +13,9 @@ export function serviceEnv(defaultPort: number) {
     PORT: envVar.port(defaultPort),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info').describe(LOG_LEVELS.join(', ')),
     SHUTDOWN_DRAIN_MS: envVar.int(0, 0, 120_000),
+    // Every request at info; without it only server errors and slow requests are logged.
+    LOG_REQUESTS: envVar.bool(false),
+    LOG_SLOW_REQUEST_MS: envVar.int(1_000, 1, 600_000),
   };
 }
 
@@ -22,6 +25,11 @@ export interface ServiceSettings {
   readonly logLevel: LogLevel;
   /** How long readiness reports 503 before the server stops taking requests. */
   readonly shutdownDrainMs: number;
+  /**
+   * Which requests get a log line: every one at info (`all`, for an operator who wants them),
+   * or only server errors and those slower than `slowMs` (the default).
+   */
+  readonly requestLog: { readonly all: boolean; readonly slowMs: number };
 }
 
 type ServiceEnv = z.output<z.ZodObject<ReturnType<typeof serviceEnv>>>;
@@ -32,6 +40,7 @@ export function serviceSettings(env: ServiceEnv): ServiceSettings {
     http: { host: env.HOST, port: env.PORT },
     logLevel: env.LOG_LEVEL,
     shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,
+    requestLog: { all: env.LOG_REQUESTS, slowMs: env.LOG_SLOW_REQUEST_MS },
   };
 }
 

@@ -8,3 +8,4 @@ export * from './readiness.probe.js';
 export * from './shutdown-state.js';
 export * from './health.module.js';
 export * from './http-telemetry.js';
+export * from './trace-sampling.js';

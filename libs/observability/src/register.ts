@@ -8,7 +8,15 @@ import { register } from 'node:module';
 register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
 
 const { startTelemetry } = await import('./telemetry.js');
-startTelemetry({
-  serviceName: process.env.OTEL_SERVICE_NAME ?? 'atlas',
-  otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT,
-});
+const { traceSamplingFrom } = await import('./trace-sampling.js');
+const otlpEndpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+try {
+  startTelemetry({
+    serviceName: process.env.OTEL_SERVICE_NAME ?? 'atlas',
+    otlpEndpoint,
+    sampling: traceSamplingFrom(process.env, Boolean(otlpEndpoint)),
+  });
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+}

@@ -6,11 +6,14 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { envDetector, hostDetector, osDetector, processDetector } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NoopSpanProcessor } from '@opentelemetry/sdk-trace';
+import { samplerFor, type TraceSampling } from './trace-sampling.js';
 
 export interface TelemetryOptions {
   readonly serviceName: string;
   /** OTLP/HTTP endpoint such as http://otel-collector:4318; without it spans are not exported. */
   readonly otlpEndpoint?: string | undefined;
+  /** Which traces are recorded (trace-sampling.ts). */
+  readonly sampling: TraceSampling;
 }
 
 const UNTRACED_PATHS = ['/health/', '/metrics'];
@@ -20,8 +23,9 @@ type TelemetryGlobal = typeof globalThis & { [SDK_KEY]?: NodeSDK };
 
 /**
  * Starts OpenTelemetry tracing for this process. It must run before the instrumented
- * libraries are imported (see register.ts). Spans are always recorded, so logs carry trace
- * ids even where nothing collects them; they are exported only when an endpoint is set.
+ * libraries are imported (see register.ts). Every request gets a trace context, which logs
+ * carry and which crosses to every service over HTTP and Kafka; the sampler decides which
+ * traces are recorded, and recorded spans are exported only when an endpoint is set.
  */
 export function startTelemetry(options: TelemetryOptions): void {
   const holder = globalThis as TelemetryGlobal;
@@ -30,6 +34,7 @@ export function startTelemetry(options: TelemetryOptions): void {
     serviceName: options.serviceName,
     // Only local detectors: the cloud ones probe a metadata server at start.
     resourceDetectors: [envDetector, hostDetector, osDetector, processDetector],
+    sampler: samplerFor(options.sampling),
     spanProcessors: [
       options.otlpEndpoint
         ? new BatchSpanProcessor({

@@ -1,12 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { KeyObject } from 'node:crypto';
-import { createRemoteJWKSet, decodeProtectedHeader, type ProtectedHeaderParameters } from 'jose';
+import {
+  createRemoteJWKSet,
+  type FlattenedJWSInput,
+  type JWSHeaderParameters,
+  type ProtectedHeaderParameters,
+} from 'jose';
 import { ACCESS_TOKEN_ALGORITHM, ACCESS_TOKEN_TYPE } from './access-token.js';
 import { SECURITY_OPTIONS, type SecurityOptions } from './security.options.js';
 
+/** How long the auth service's public keys are trusted before the JWKS is fetched again. */
+export const JWKS_CACHE_MAX_AGE_MS = 10 * 60_000;
+
 /**
- * Finds the public key that verifies a token, from the auth service's JWKS (fetched lazily,
- * cached, refetched when an unknown `kid` appears, so key rotation needs no restart).
+ * The one cache of the auth service's public keys: fetched lazily from its JWKS, kept for
+ * `JWKS_CACHE_MAX_AGE_MS`, refetched when an unknown `kid` appears (at most every 30 s), so
+ * key rotation needs no restart.
  *
  * The header is checked before any key is looked up: a token that names another algorithm,
  * another type, or brings its own key (`jwk`, `jku`, `x5u`, `x5c`) is refused outright instead
@@ -15,29 +23,20 @@ import { SECURITY_OPTIONS, type SecurityOptions } from './security.options.js';
 @Injectable()
 export class JwksKeyResolver {
   private readonly jwks: ReturnType<typeof createRemoteJWKSet>;
-  /** PEM of each key the JWKS handed out (it hands out the same object for a kid each time). */
-  private readonly pems = new WeakMap<object, string>();
 
   constructor(@Inject(SECURITY_OPTIONS) options: SecurityOptions) {
     this.jwks = createRemoteJWKSet(new URL(options.jwksUrl), {
       timeoutDuration: 3_000,
       cooldownDuration: 30_000,
-      cacheMaxAge: 10 * 60_000,
+      cacheMaxAge: JWKS_CACHE_MAX_AGE_MS,
     });
   }
 
-  /** The verification key as PEM, the form passport-jwt hands to jsonwebtoken. */
-  async keyFor(token: string): Promise<string> {
-    const header = decodeProtectedHeader(token);
+  /** jose's key lookup for `jwtVerify`: the header is vetted first, then the key found by kid. */
+  readonly keyFor = (header: JWSHeaderParameters, token: FlattenedJWSInput) => {
     assertSafeHeader(header);
-    const key = await this.jwks({ alg: ACCESS_TOKEN_ALGORITHM, kid: header.kid }, undefined);
-    let pem = this.pems.get(key);
-    if (pem === undefined) {
-      pem = KeyObject.from(key).export({ type: 'spki', format: 'pem' }).toString();
-      this.pems.set(key, pem);
-    }
-    return pem;
-  }
+    return this.jwks(header, token);
+  };
 }
 
 const KEY_BEARING_HEADERS = ['jwk', 'jku', 'x5u', 'x5c'] as const;

@@ -8,7 +8,10 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'j
 import { ProblemDetailsFilter, Public } from '#atlas/http';
 import { CurrentUser } from './current-user.decorator.js';
 import type { AuthenticatedUser } from './access-token.js';
+import { AccessTokenVerifier } from './access-token.verifier.js';
+import { JwksKeyResolver } from './jwks-key.resolver.js';
 import { MemorySessionRevocations } from './memory-session-revocations.js';
+import { type Identity, RequestAuthentication } from './request-authentication.js';
 import { RequirePermissions } from './permissions.decorator.js';
 import { SecurityModule } from './security.module.js';
 import { SessionStoreUnavailable } from './session-revocations.js';
@@ -36,13 +39,15 @@ class ProbeController {
   }
 }
 
-describe('access-token verification (passport-jwt with the JWKS)', () => {
+describe('access-token verification (one verifier, the JWKS, revocation)', () => {
   let jwks: Server;
   let app: NestFastifyApplication;
   let base: string;
   let privateKey: CryptoKey;
   let publicJwk: JWK;
   const kid = randomUUID();
+  /** What a step before routing (as the gateway's rate limiter does) learnt of each request. */
+  const seenBeforeRouting: Identity['kind'][] = [];
 
   beforeAll(async () => {
     const pair = await generateKeyPair('ES256', { extractable: true });
@@ -73,6 +78,13 @@ describe('access-token verification (passport-jwt with the JWKS)', () => {
       logger: false,
     });
     app.useGlobalFilters(new ProblemDetailsFilter());
+    const authentication = app.get(RequestAuthentication);
+    app
+      .getHttpAdapter()
+      .getInstance()
+      .addHook('onRequest', async (request) => {
+        seenBeforeRouting.push((await authentication.identify(request.raw)).kind);
+      });
     await app.listen(0, '127.0.0.1');
     base = await app.getUrl();
   });
@@ -123,6 +135,39 @@ describe('access-token verification (passport-jwt with the JWKS)', () => {
       sessionId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       tokenId: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
+  });
+
+  it('checks a request’s token once, though a step before routing and the guard both ask', async () => {
+    const checks = jest.spyOn(app.get(AccessTokenVerifier), 'verify');
+    try {
+      seenBeforeRouting.length = 0;
+      expect((await call('/me', await sign())).status).toBe(200);
+      expect(seenBeforeRouting).toEqual(['verified']);
+      expect(checks).toHaveBeenCalledTimes(1);
+      expect((await call('/me', await sign({ issuer: 'someone-else' }))).status).toBe(401);
+      expect(seenBeforeRouting).toEqual(['verified', 'invalid']);
+      expect(checks).toHaveBeenCalledTimes(2);
+    } finally {
+      checks.mockRestore();
+    }
+  });
+
+  it('checks the signature of a token it has verified before only once while it is valid', async () => {
+    const keys = app.get(JwksKeyResolver);
+    const lookups = jest.spyOn(keys, 'keyFor');
+    try {
+      const token = await sign();
+      for (let i = 0; i < 3; i += 1) expect((await call('/me', token)).status).toBe(200);
+      expect(lookups).toHaveBeenCalledTimes(1);
+      // A remembered verdict is about the signature and claims only: revocation is asked anew.
+      const sid = randomUUID();
+      const revocable = await sign({ claims: { sid } });
+      expect((await call('/me', revocable)).status).toBe(200);
+      await MemorySessionRevocations.inProcess().revoke([sid], 60);
+      expect((await call('/me', revocable)).status).toBe(401);
+    } finally {
+      lookups.mockRestore();
+    }
   });
 
   it('keeps public routes open and closes every other route by default', async () => {

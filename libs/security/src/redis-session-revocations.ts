@@ -15,9 +15,14 @@ export function revokedSessionKeyPrefix(namespace?: string): string {
 export class RedisSessionRevocations extends SessionRevocations implements OnApplicationShutdown {
   private readonly prefix: string;
 
+  /**
+   * `owned`: this store opened the connection and closes it on shutdown; otherwise it borrows
+   * the app's cache connection, which its own module closes.
+   */
   constructor(
     private readonly redis: Redis,
     namespace?: string,
+    private readonly connection: { readonly owned: boolean } = { owned: true },
   ) {
     super();
     this.prefix = revokedSessionKeyPrefix(namespace);
@@ -42,7 +47,7 @@ export class RedisSessionRevocations extends SessionRevocations implements OnApp
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await closeRedisConnection(this.redis);
+    if (this.connection.owned) await closeRedisConnection(this.redis);
   }
 
   // Any failure, not only a lost connection, means "cannot tell": fail closed.

@@ -105,8 +105,10 @@ export async function startSecurityPlatform(): Promise<SecurityPlatform> {
       ports: perService((name) => ports.get(name) ?? 0),
       env: {
         NODE_ENV: 'test',
-        // Debug, the chattiest level: if a secret reached any log line, it is here.
+        // Debug, the chattiest level, and a line per request: if a secret reached any log
+        // line, it is here.
         LOG_LEVEL: 'debug',
+        LOG_REQUESTS: 'true',
         KAFKA_NAMESPACE: namespace,
         REDIS_NAMESPACE: namespace,
         CATALOG_SEED_DEMO: 'true',

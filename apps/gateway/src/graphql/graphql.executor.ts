@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import {
   execute,
   getOperationAST,
@@ -16,9 +16,9 @@ import {
 } from 'graphql';
 import type { GraphqlError, GraphqlRequest, GraphqlResponse } from '#atlas/contracts';
 import { AppError } from '#atlas/http';
+import { authenticatedUserOf, RequestAuthentication } from '#atlas/security';
 import type { GatewayConfig } from '../gateway.config.js';
 import { GATEWAY_CONFIG, UpstreamClient } from '../upstream/upstream.client.js';
-import { GraphqlAuthentication } from './graphql-authentication.js';
 import { GraphqlContext } from './graphql-context.js';
 import { atlasSchema } from './graphql.schema.js';
 import { measureQuery, queryLimitErrors, type QueryLimits } from './query-limits.js';
@@ -153,18 +153,16 @@ export class GraphqlExecutor {
   constructor(
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
     private readonly upstream: UpstreamClient,
-    private readonly authentication: GraphqlAuthentication,
+    private readonly authentication: RequestAuthentication,
   ) {
     this.options = graphqlOptions(config);
   }
 
-  run(
-    body: GraphqlRequest,
-    request: FastifyRequest,
-    reply: FastifyReply,
-  ): Promise<GraphqlResponse> {
-    const context = new GraphqlContext(new UpstreamReads(this.upstream, request), () =>
-      this.authentication.authenticate(request, reply),
+  run(body: GraphqlRequest, request: FastifyRequest): Promise<GraphqlResponse> {
+    // `me` and `myOrders` ask the REST routes' check (signature, claims, revocation; the same
+    // 401, or 503 when revocation cannot be checked) for this request's token, checked once.
+    const context = new GraphqlContext(new UpstreamReads(this.upstream, request), async () =>
+      authenticatedUserOf(await this.authentication.authenticate(request.raw)),
     );
     return runGraphql(body, context, this.options, this.logger);
   }

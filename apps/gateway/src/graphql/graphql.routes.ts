@@ -1,6 +1,6 @@
-import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { GraphqlRequest, GraphqlResponse } from '#atlas/contracts';
 import { Public } from '#atlas/http';
 import { ApiJsonBody, ApiJsonResponse, ApiProblems } from '../docs/openapi.decorators.js';
@@ -12,7 +12,7 @@ export class GraphqlRoutes {
   constructor(private readonly graphql: GraphqlExecutor) {}
 
   // Public because `products` and `product` are; `me` and `myOrders` verify the token
-  // themselves, with the REST routes' guard (graphql-authentication.ts).
+  // themselves, with the REST routes' check of the token (graphql.executor.ts).
   @Public()
   @Post()
   @HttpCode(200)
@@ -36,8 +36,7 @@ export class GraphqlRoutes {
   run(
     @Body({ schema: GraphqlRequest }) body: GraphqlRequest,
     @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<GraphqlResponse> {
-    return this.graphql.run(body, request, reply);
+    return this.graphql.run(body, request);
   }
 }

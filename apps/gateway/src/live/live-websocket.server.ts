@@ -7,7 +7,6 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import passport from 'passport';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import {
   LIVE_WS_PROTOCOL,
@@ -17,7 +16,7 @@ import {
   PROBLEM_CONTENT_TYPE,
 } from '#atlas/contracts';
 import { AppError, toProblem } from '#atlas/http';
-import type { AuthenticatedUser } from '#atlas/security';
+import { type AuthenticatedUser, RequestAuthentication } from '#atlas/security';
 import { LiveConnections } from './live-connections.js';
 import type { OrderWatcher } from './order-access.js';
 import { OrderWatches, type OrderWatch } from './order-watches.js';
@@ -33,7 +32,7 @@ const MAX_SOCKET_MS = 15 * 60_000;
 
 /**
  * `GET /v1/ws`: live order status over WebSocket. The upgrade is authenticated like any route
- * (the same passport strategy, revocation included) before the socket exists: a token in the
+ * (the same check of the token, revocation included) before the socket exists: a token in the
  * Authorization header, or, from browsers, which cannot set headers on a WebSocket, the
  * subprotocol `atlas.bearer.<token>` offered next to `atlas.v1`. The client then sends
  * `{"type":"subscribe","orderId":...}` for each order it wants; the rules are those of the
@@ -56,6 +55,7 @@ export class LiveWebSocketServer implements OnApplicationBootstrap, OnApplicatio
     private readonly adapterHost: HttpAdapterHost,
     private readonly watches: OrderWatches,
     private readonly connections: LiveConnections,
+    private readonly authentication: RequestAuthentication,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -81,18 +81,19 @@ export class LiveWebSocketServer implements OnApplicationBootstrap, OnApplicatio
       return;
     }
     const authorization = authorizationOf(request);
-    let user: AuthenticatedUser | false = false;
-    if (authorization) {
-      request.headers.authorization = authorization;
-      try {
-        user = await authenticate(request);
-      } catch (error) {
-        this.logger.warn({ err: error }, 'could not authenticate a WebSocket upgrade');
-        refuse(socket, path, new AppError('AUTH.UNAVAILABLE', 503, 'Retry shortly.'));
-        return;
-      }
+    if (authorization) request.headers.authorization = authorization;
+    let authentication;
+    try {
+      authentication = await this.authentication.authenticate(request);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not authenticate a WebSocket upgrade');
+      authentication = undefined;
     }
-    if (!user || !authorization) {
+    if (!authentication || authentication.kind === 'unavailable') {
+      refuse(socket, path, new AppError('AUTH.UNAVAILABLE', 503, 'Retry shortly.'));
+      return;
+    }
+    if (authentication.kind !== 'authenticated' || !authorization) {
       refuse(
         socket,
         path,
@@ -100,7 +101,7 @@ export class LiveWebSocketServer implements OnApplicationBootstrap, OnApplicatio
       );
       return;
     }
-    const caller = user;
+    const caller = authentication.user;
     this.sockets.handleUpgrade(request, socket, head, (ws) =>
       this.serve(ws, caller, authorization),
     );
@@ -221,22 +222,6 @@ function authorizationOf(request: IncomingMessage): string | undefined {
   const offered = (request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
   const token = offered.find((protocol) => protocol.startsWith(LIVE_WS_TOKEN_PROTOCOL_PREFIX));
   return token ? `Bearer ${token.slice(LIVE_WS_TOKEN_PROTOCOL_PREFIX.length)}` : undefined;
-}
-
-/** The app's own passport strategy ('jwt'), as the HTTP guard runs it. */
-function authenticate(request: IncomingMessage): Promise<AuthenticatedUser | false> {
-  return new Promise((resolve, reject) => {
-    const run = passport.authenticate(
-      'jwt',
-      { session: false },
-      (error: unknown, user: AuthenticatedUser | false | undefined) => {
-        if (error instanceof Error) reject(error);
-        else if (error) reject(new Error('token verification failed', { cause: error }));
-        else resolve(user ?? false);
-      },
-    );
-    run(request, {}, (error: unknown) => reject(error));
-  });
 }
 
 function parseClientMessage(data: RawData, isBinary: boolean): LiveClientMessage | undefined {
