@@ -36,6 +36,8 @@ const TOP = Number(process.env.PROFILE_TOP ?? 25);
  * start-up to its stop, and only the part under load is about requests.
  */
 const WINDOW_US = Number(process.env.PROFILE_WINDOW_S ?? 10) * 1e6;
+/** Samples before this many seconds are left out (start-up can be busier than the load). */
+const SKIP_US = Number(process.env.PROFILE_SKIP_S ?? 0) * 1e6;
 
 /** node_modules/<package> (scoped too), dist/<app or lib>, node:internal, or the V8 tag. */
 function packageOf(url: string, name: string): string {
@@ -74,9 +76,10 @@ for (const file of process.argv.slice(2)) {
   let clock = 0;
   for (const delta of profile.timeDeltas) times.push((clock += delta));
   // Two pointers over the samples: the window of WINDOW_US with the most busy time.
-  let best = { from: 0, to: profile.samples.length, busy: -1 };
+  let best = { from: 0, to: 0, busy: -1 };
   let busyInWindow = 0;
-  for (let from = 0, to = 0; to < profile.samples.length; to += 1) {
+  const first = times.findIndex((at) => at >= SKIP_US);
+  for (let from = Math.max(0, first), to = from; to < profile.samples.length; to += 1) {
     if (!isIdle(profile.samples[to] ?? 0)) busyInWindow += profile.timeDeltas[to] ?? 0;
     while ((times[to] ?? 0) - (times[from] ?? 0) > WINDOW_US) {
       if (!isIdle(profile.samples[from] ?? 0)) busyInWindow -= profile.timeDeltas[from] ?? 0;

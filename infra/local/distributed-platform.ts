@@ -38,8 +38,11 @@ export interface DistributedPlatform {
    * once it is ready; `processes` then holds the new process.
    */
   restart(name: ServiceName): Promise<ChildProcess>;
-  /** Starts one more replica of a service on another port; the caller stops it. */
-  startReplica(name: ServiceName, port: number): Promise<ChildProcess>;
+  /**
+   * Starts one more replica of a service on another port, with `env` on top of the platform's
+   * (to try a setting on one replica, say); the caller stops it.
+   */
+  startReplica(name: ServiceName, port: number, env?: NodeJS.ProcessEnv): Promise<ChildProcess>;
 }
 
 const DEFAULT_PORTS: Record<ServiceName, number> = {
@@ -124,7 +127,11 @@ export async function startDistributedPlatform(
     AUTH_JWKS_URL: `${urls.auth}/.well-known/jwks.json`,
   });
 
-  const launch = async (name: ServiceName, port = ports[name]): Promise<ChildProcess> => {
+  const launch = async (
+    name: ServiceName,
+    port = ports[name],
+    env: NodeJS.ProcessEnv = {},
+  ): Promise<ChildProcess> => {
     const child = spawn(
       process.execPath,
       [
@@ -137,7 +144,7 @@ export async function startDistributedPlatform(
         resolve('dist/libs/observability/src/register.js'),
         resolve(`dist/apps/${name}/src/main.js`),
       ],
-      { env: { ...envFor(name), PORT: String(port) }, stdio: options.stdio ?? 'inherit' },
+      { env: { ...envFor(name), ...env, PORT: String(port) }, stdio: options.stdio ?? 'inherit' },
     );
     const onOutput = options.onOutput;
     if (onOutput) {
@@ -177,7 +184,7 @@ export async function startDistributedPlatform(
     processes,
     stop,
     restart,
-    startReplica: (name, port) => launch(name, port),
+    startReplica: (name, port, env) => launch(name, port, env),
   };
 }
 
