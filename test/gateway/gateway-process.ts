@@ -2,8 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { uniqueName, testRedis } from '#atlas/testing';
-import { freePort } from '../../apps/embedded/src/free-port.js';
+import { uniqueName, testRedis, freePort } from '#atlas/testing';
 import { waitUntilReady } from '../../infra/local/distributed-platform.js';
 
 export interface GatewayProcess {

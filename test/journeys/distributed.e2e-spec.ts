@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Kafka, logLevel } from 'kafkajs';
 import { perService, SERVICE_NAMES } from '#atlas/contracts';
+import { freePort } from '#atlas/testing';
 import {
   startDistributedTestPlatform,
   type DistributedTestPlatform,
 } from '../support/distributed-test-platform.js';
-import { freePort } from '../../apps/embedded/src/free-port.js';
 import { catalogJourney } from './catalog-journey.js';
 import { graphqlJourney } from './graphql-journey.js';
 import { orderJourney } from './order-journey.js';

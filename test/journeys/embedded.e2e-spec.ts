@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { freePort } from '#atlas/testing';
 import {
   startEmbeddedPlatform,
   type EmbeddedPlatform,
 } from '../../apps/embedded/src/embedded-platform.js';
-import { freePort } from '../../apps/embedded/src/free-port.js';
 import { catalogJourney } from './catalog-journey.js';
 import { graphqlJourney } from './graphql-journey.js';
 import { orderJourney } from './order-journey.js';

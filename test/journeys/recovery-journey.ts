@@ -9,6 +9,7 @@ import { Client } from 'pg';
 import { z } from 'zod';
 import { Order, type ProviderCallback, ProviderWebhookReceipt } from '#atlas/contracts';
 import { OUTBOX_RELAY_LOCK } from '#atlas/messaging';
+import { freePort } from '#atlas/testing';
 import {
   SLOW_PROVIDER_PAYMENT_TIMEOUT_MS,
   SLOW_PROVIDER_WEBHOOK_SECRET,
@@ -16,7 +17,6 @@ import {
   signAsProvider,
 } from './saga-journey.js';
 import type { SlowProviderPlatform } from './slow-provider-platform.js';
-import { freePort } from '../../apps/embedded/src/free-port.js';
 
 const run = promisify(execFile);
 

@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { Client } from 'pg';
 import { perService, SERVICE_NAMES, type ServiceName } from '#atlas/contracts';
-import { testKafka, testPostgres, testRedis } from '#atlas/testing';
-import { freePort } from '../../apps/embedded/src/free-port.js';
+import { testKafka, testPostgres, testRedis, freePort } from '#atlas/testing';
 import {
   startDistributedPlatform,
   type DistributedPlatform,

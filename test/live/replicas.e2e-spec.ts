@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AtlasClient } from '#atlas/client';
 import { Product } from '#atlas/contracts';
-import { freePort } from '../../apps/embedded/src/free-port.js';
+import { freePort } from '#atlas/testing';
 import { liveJourney, liveJourneyEnv } from '../journeys/live-journey.js';
 import { LiveSocket, readOrderStream } from '../journeys/live-clients.js';
 import { JOURNEY_ADMIN, journeyAdminEnv } from '../journeys/platform-under-test.js';

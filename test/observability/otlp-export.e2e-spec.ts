@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { Problem } from '#atlas/contracts';
-import { freePort } from '../../apps/embedded/src/free-port.js';
+import { freePort } from '#atlas/testing';
 import { OtlpReceiver, SPAN_KIND } from '../support/otlp-receiver.js';
 
 const LogLine = z.looseObject({ msg: z.string().optional() });

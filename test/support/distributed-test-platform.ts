@@ -3,8 +3,7 @@ import { existsSync } from 'node:fs';
 import { Client } from 'pg';
 import { perService, SERVICE_NAMES, type ServiceName } from '#atlas/contracts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '#atlas/persistence';
-import { testKafka, testPostgres, testRedis } from '#atlas/testing';
-import { freePort } from '../../apps/embedded/src/free-port.js';
+import { testKafka, testPostgres, testRedis, freePort } from '#atlas/testing';
 import {
   startDistributedPlatform,
   type DistributedPlatform,

@@ -1,12 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { brokerOf, type ServiceContext } from '#atlas/bootstrap';
 import { CACHE_BACKEND, CacheModule, type CacheBackend } from '#atlas/cache';
-import {
-  InboxMessage,
-  MessagingModule,
-  OutboxMessage,
-  messagingMigrations,
-} from '#atlas/messaging';
+import { MessagingModule, messagingTables } from '#atlas/messaging';
 import { PersistenceModule } from '#atlas/persistence';
 import { SecurityModule } from '#atlas/security';
 import { AccountThrottle } from './abuse/account-throttle.js';
@@ -74,14 +69,9 @@ export class AuthModule {
             ExternalIdentity,
             OidcLoginAttempt,
             AuditEvent,
-            OutboxMessage,
-            InboxMessage,
           ],
-          migrations: [
-            ...messagingMigrations,
-            CreateAuthTables1764100000000,
-            AddSecurityTables1764200000000,
-          ],
+          migrations: [CreateAuthTables1764100000000, AddSecurityTables1764200000000],
+          libraryTables: [messagingTables],
         }),
         MessagingModule.forService({ service: 'auth', broker: brokerOf(context) }),
         CacheModule.forRoot({ ...config.cache, keyPrefix: 'auth' }),

@@ -1,12 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { brokerOf, type ServiceContext } from '#atlas/bootstrap';
 import { CacheModule } from '#atlas/cache';
-import {
-  InboxMessage,
-  MessagingModule,
-  OutboxMessage,
-  messagingMigrations,
-} from '#atlas/messaging';
+import { MessagingModule, messagingTables } from '#atlas/messaging';
 import { PersistenceModule } from '#atlas/persistence';
 import { SecurityModule } from '#atlas/security';
 import type { CatalogConfig } from './catalog.config.js';
@@ -45,12 +40,9 @@ export class CatalogModule {
         PersistenceModule.forRoot({
           service: 'catalog',
           ...config.database,
-          entities: [Product, StockReservation, ImportJobRecord, OutboxMessage, InboxMessage],
-          migrations: [
-            ...messagingMigrations,
-            CreateCatalogTables1764100000000,
-            AddCatalogAdminTables1764200000000,
-          ],
+          entities: [Product, StockReservation, ImportJobRecord],
+          migrations: [CreateCatalogTables1764100000000, AddCatalogAdminTables1764200000000],
+          libraryTables: [messagingTables],
         }),
         MessagingModule.forService({ service: 'catalog', broker: brokerOf(context) }),
         CacheModule.forRoot({ ...config.cache, keyPrefix: 'catalog' }),

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { InboxMessage, messagingMigrations, OutboxMessage } from '#atlas/messaging';
+import { messagingTables } from '#atlas/messaging';
 import { ImportJobRecord } from '../src/imports/import-job.entity.js';
 import { CreateCatalogTables1764100000000 } from '../src/migrations/1764100000000-create-catalog-tables.js';
 import { AddCatalogAdminTables1764200000000 } from '../src/migrations/1764200000000-add-catalog-admin-tables.js';
@@ -14,9 +14,9 @@ export async function openCatalogDataSource(
   const dataSource = new DataSource({
     type: 'postgres',
     url,
-    entities: [Product, StockReservation, ImportJobRecord, OutboxMessage, InboxMessage],
+    entities: [Product, StockReservation, ImportJobRecord, ...messagingTables.entities],
     migrations: [
-      ...messagingMigrations,
+      ...messagingTables.migrations,
       CreateCatalogTables1764100000000,
       AddCatalogAdminTables1764200000000,
     ],

@@ -1,12 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { brokerOf, type ServiceContext } from '#atlas/bootstrap';
 import { CacheModule } from '#atlas/cache';
-import {
-  InboxMessage,
-  MessagingModule,
-  OutboxMessage,
-  messagingMigrations,
-} from '#atlas/messaging';
+import { MessagingModule, messagingTables } from '#atlas/messaging';
 import { PersistenceModule } from '#atlas/persistence';
 import { SecurityModule } from '#atlas/security';
 import { LiveStatusPublisher } from './live/live-status.publisher.js';
@@ -43,18 +38,9 @@ export class NotificationsModule {
         PersistenceModule.forRoot({
           service: 'notifications',
           ...config.database,
-          entities: [
-            Notification,
-            WebhookSubscriptionRecord,
-            WebhookDeliveryRecord,
-            OutboxMessage,
-            InboxMessage,
-          ],
-          migrations: [
-            ...messagingMigrations,
-            CreateNotificationsTables1764100000000,
-            CreateWebhookTables1764200000000,
-          ],
+          entities: [Notification, WebhookSubscriptionRecord, WebhookDeliveryRecord],
+          migrations: [CreateNotificationsTables1764100000000, CreateWebhookTables1764200000000],
+          libraryTables: [messagingTables],
         }),
         MessagingModule.forService({ service: 'notifications', broker: brokerOf(context) }),
         CacheModule.forRoot({ ...config.cache, keyPrefix: 'notifications' }),

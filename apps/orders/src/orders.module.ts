@@ -7,7 +7,7 @@ import { OrderEventStore } from './event-store/order-event-store.js';
 import { IdempotencyService } from './idempotency/idempotency.service.js';
 import type { OrdersConfig } from './orders.config.js';
 import { OrdersController } from './orders.controller.js';
-import { ordersEntities, ordersMigrations } from './orders.persistence.js';
+import { ordersTables } from './orders.persistence.js';
 import { OrdersQueries } from './orders.queries.js';
 import { OrdersService } from './orders.service.js';
 import { OrderProjectionStore } from './read-model/order-projection.store.js';
@@ -33,8 +33,7 @@ export class OrdersModule {
         PersistenceModule.forRoot({
           service: 'orders',
           ...config.database,
-          entities: ordersEntities,
-          migrations: ordersMigrations,
+          ...ordersTables,
         }),
         MessagingModule.forService({ service: 'orders', broker: brokerOf(context) }),
         SecurityModule.forRoot(config.tokens),

@@ -1,4 +1,5 @@
-import { InboxMessage, OutboxMessage, messagingMigrations } from '#atlas/messaging';
+import { messagingTables } from '#atlas/messaging';
+import type { PersistenceOptions } from '#atlas/persistence';
 import { OrderEventRecord } from './event-store/order-event.entity.js';
 import { IdempotencyKey } from './idempotency/idempotency-key.entity.js';
 import { CreateOrdersTables1764100000000 } from './migrations/1764100000000-create-orders-tables.js';
@@ -6,16 +7,8 @@ import { SeparateReadModelAndSagaState1764200000000 } from './migrations/1764200
 import { OrderView } from './read-model/order-view.entity.js';
 
 /** Orders' tables, for the service and for its commands (orders:rebuild-read-model). */
-export const ordersEntities = [
-  OrderEventRecord,
-  OrderView,
-  IdempotencyKey,
-  OutboxMessage,
-  InboxMessage,
-];
-
-export const ordersMigrations = [
-  ...messagingMigrations,
-  CreateOrdersTables1764100000000,
-  SeparateReadModelAndSagaState1764200000000,
-];
+export const ordersTables = {
+  entities: [OrderEventRecord, OrderView, IdempotencyKey],
+  migrations: [CreateOrdersTables1764100000000, SeparateReadModelAndSagaState1764200000000],
+  libraryTables: [messagingTables],
+} satisfies Pick<PersistenceOptions, 'entities' | 'migrations' | 'libraryTables'>;

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
@@ -6,6 +5,7 @@ import { startService, type RunningService } from '#atlas/bootstrap';
 import { newEvent, type EventContract, type EventData } from '#atlas/contracts';
 import { EmbeddedBroker } from '#atlas/messaging';
 import type { AuthenticatedUser } from '#atlas/security';
+import { freePort } from '#atlas/testing';
 import { ordersApp } from '../src/orders.app.js';
 
 const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
@@ -136,16 +136,4 @@ export async function until<T>(read: () => Promise<T>, accept: (value: T) => boo
     if (accept(value) || Date.now() > deadline) return value;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -1,11 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { brokerOf, type ServiceContext } from '#atlas/bootstrap';
-import {
-  InboxMessage,
-  MessagingModule,
-  OutboxMessage,
-  messagingMigrations,
-} from '#atlas/messaging';
+import { MessagingModule, messagingTables } from '#atlas/messaging';
 import { PersistenceModule } from '#atlas/persistence';
 import { SecurityModule } from '#atlas/security';
 import { PaymentAuthorizationsService } from './authorizations/payment-authorizations.service.js';
@@ -39,12 +34,12 @@ export class PaymentsModule {
         PersistenceModule.forRoot({
           service: 'payments',
           ...config.database,
-          entities: [Payment, OutboxMessage, InboxMessage],
+          entities: [Payment],
           migrations: [
-            ...messagingMigrations,
             CreatePaymentsTables1764100000000,
             AddPaymentVoidsAndSimulatedProvider1764200000000,
           ],
+          libraryTables: [messagingTables],
         }),
         MessagingModule.forService({ service: 'payments', broker: brokerOf(context) }),
         SecurityModule.forRoot(config.tokens),

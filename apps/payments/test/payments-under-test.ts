@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -12,7 +11,7 @@ import {
   type EventData,
 } from '#atlas/contracts';
 import { consumerGroupId, EmbeddedBroker } from '#atlas/messaging';
-import { createTestDatabase, type TestDatabase } from '#atlas/testing';
+import { createTestDatabase, freePort, type TestDatabase } from '#atlas/testing';
 import { paymentsApp } from '../src/payments.app.js';
 
 const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
@@ -147,16 +146,4 @@ export async function startPaymentsUnderTest(options: {
       await database.drop();
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

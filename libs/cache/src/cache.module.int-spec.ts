@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { uniqueName } from '#atlas/testing';
+import { uniqueName, TcpProxy } from '#atlas/testing';
 import { realRedis } from '../test/redis-harness.js';
-import { TcpProxy } from '../test/tcp-proxy.js';
 import { CACHE_BACKEND, type CacheBackend } from './cache-backend.js';
 import { CacheHealthCheck } from './cache.health-check.js';
 import { CacheModule } from './cache.module.js';

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
-import { uniqueName } from '#atlas/testing';
+import { uniqueName, TcpProxy } from '#atlas/testing';
 import type { Redis } from 'ioredis';
 import { realRedis } from '../test/redis-harness.js';
-import { TcpProxy } from '../test/tcp-proxy.js';
 import { CacheHealthCheck } from './cache.health-check.js';
 import { RedisCacheStore } from './redis-cache.store.js';
 import { createRedisConnection, waitUntilReady } from './redis-connection.js';

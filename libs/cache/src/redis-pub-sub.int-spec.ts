@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
 import { defineChannel } from '#atlas/contracts';
-import { uniqueName } from '#atlas/testing';
+import { uniqueName, TcpProxy } from '#atlas/testing';
 import type { Redis } from 'ioredis';
 import { describePubSubContract } from '../test/pub-sub.contract.js';
 import { realRedis } from '../test/redis-harness.js';
-import { TcpProxy } from '../test/tcp-proxy.js';
 import { closeRedisConnection, createRedisConnection, waitUntilReady } from './redis-connection.js';
 import { RedisPubSub } from './redis-pub-sub.js';
 

@@ -54,16 +54,10 @@ export { DEAD_LETTER_USAGE, runDeadLetterCommand } from './dead-letters/dead-let
 export { MessagingMetrics } from './metrics/messaging.metrics.js';
 export type { ProcessedOutcome } from './metrics/messaging.metrics.js';
 
-// Outbox and inbox
-export { OutboxMessage } from './outbox/outbox-message.entity.js';
+// Outbox and inbox, and their tables in the service's database
+export { messagingTables } from './messaging-tables.js';
 export { OutboxService } from './outbox/outbox.service.js';
 export { OutboxRelay } from './outbox/outbox.relay.js';
 export { OUTBOX_RELAY_LOCK } from './outbox/outbox.store.js';
 export type { RelayPass } from './outbox/outbox.relay.js';
-export { InboxMessage } from './inbox/inbox-message.entity.js';
 export { InboxService } from './inbox/inbox.service.js';
-export {
-  CreateMessagingTables1764000000000,
-  messagingMigrations,
-} from './migrations/1764000000000-create-messaging-tables.js';
-export { messagingEntities } from './messaging-entities.js';

@@ -31,7 +31,8 @@ import { TopicsInitializer } from './topics/topics.initializer.js';
  * check and the messaging metrics (consumer lag, outbox backlog, messages processed), over Kafka or the embedded broker.
  *
  * It needs the app's TypeORM `DataSource` (registered by the service's persistence module) and
- * the outbox and inbox tables (`messagingMigrations`). Global, so that `@OnEvent` handlers in
+ * the outbox and inbox tables in it: `PersistenceModule.forRoot({ ..., libraryTables:
+ * [messagingTables] })`. Global, so that `@OnEvent` handlers in
  * any of the service's modules find what their interceptor needs. Consumers are connected
  * separately, with `app.connectMicroservice(consumerTransport(...))`.
  */

@@ -1,6 +1,5 @@
 import { DataSource } from 'typeorm';
-import { messagingEntities } from '../src/messaging-entities.js';
-import { messagingMigrations } from '../src/migrations/1764000000000-create-messaging-tables.js';
+import { messagingTables } from '../src/messaging-tables.js';
 import { CreateWidgetEffects1764000000001 } from './widget-effects.migration.js';
 
 /**
@@ -14,8 +13,8 @@ export async function openTestDataSource(
   const dataSource = new DataSource({
     type: 'postgres',
     url,
-    entities: messagingEntities,
-    migrations: [...messagingMigrations, CreateWidgetEffects1764000000001],
+    entities: [...messagingTables.entities],
+    migrations: [...messagingTables.migrations, CreateWidgetEffects1764000000001],
     poolSize: kind === 'embedded' ? 1 : 5,
     logging: false,
   });

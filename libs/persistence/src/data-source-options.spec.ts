@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import type { MigrationInterface } from 'typeorm';
 import { createDataSourceOptions } from './data-source-options.js';
 import type { PersistenceOptions } from './persistence.options.js';
 
@@ -37,6 +38,28 @@ describe('createDataSourceOptions', () => {
   it("keeps a pool of one's connection open, since the embedded server admits one at a time", () => {
     expect(optionsFor({ poolMax: 1 }).extra).toEqual({ idleTimeoutMillis: 0 });
     expect(optionsFor({ poolMax: 10 }).extra).toEqual({});
+  });
+
+  it("holds the libraries' tables beside the service's own", () => {
+    class Order {}
+    class OutboxRow {}
+    class CreateOrders1764100000000 implements MigrationInterface {
+      async up(): Promise<void> {}
+      async down(): Promise<void> {}
+    }
+    class CreateOutbox1764000000000 implements MigrationInterface {
+      async up(): Promise<void> {}
+      async down(): Promise<void> {}
+    }
+
+    const options = optionsFor({
+      entities: [Order],
+      migrations: [CreateOrders1764100000000],
+      libraryTables: [{ entities: [OutboxRow], migrations: [CreateOutbox1764000000000] }],
+    });
+
+    expect(options.entities).toEqual([Order, OutboxRow]);
+    expect(options.migrations).toEqual([CreateOutbox1764000000000, CreateOrders1764100000000]);
   });
 
   it('rejects a pool size that cannot work, saying what to pass', () => {

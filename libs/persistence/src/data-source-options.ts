@@ -12,13 +12,14 @@ export function createDataSourceOptions(options: PersistenceOptions): DataSource
         `${options.poolMax}; embedded mode (PGlite) uses 1.`,
     );
   }
+  const libraries = options.libraryTables ?? [];
   return {
     type: 'postgres',
     url: options.url,
     applicationName: `atlas-${options.service}`,
     driver: createPgDriver(options.service),
-    entities: [...options.entities],
-    migrations: [...options.migrations],
+    entities: [...options.entities, ...libraries.flatMap((tables) => tables.entities)],
+    migrations: [...libraries.flatMap((tables) => tables.migrations), ...options.migrations],
     // The schema is what the migrations say, on every database: never derived from entities.
     synchronize: false,
     // Migrations run explicitly, under a lock, after initialize() (see migrations.runner.ts).

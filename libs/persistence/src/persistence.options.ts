@@ -7,6 +7,15 @@ export type EntityDefinition = (new (...args: never[]) => object) | EntitySchema
 export type MigrationClass = new () => MigrationInterface;
 
 /**
+ * Tables a library keeps in the database of each service that uses it (messaging's outbox and
+ * inbox): their entities and the migrations that create them, given as one.
+ */
+export interface LibraryTables {
+  readonly entities: readonly EntityDefinition[];
+  readonly migrations: readonly MigrationClass[];
+}
+
+/**
  * What a service tells the persistence library. The app parses these from its environment
  * (`DATABASE_URL`, `DATABASE_POOL_MAX`, ...) once, at start; the library never reads it.
  */
@@ -36,6 +45,12 @@ export interface PersistenceOptions {
    * own transaction, before the app serves. The same classes run on PostgreSQL and PGlite.
    */
   readonly migrations: readonly MigrationClass[];
+  /**
+   * The libraries' tables this database holds besides the service's own, such as
+   * `[messagingTables]` from `#atlas/messaging`. Their migrations run with the service's, all in
+   * timestamp order (TypeORM knows each by its name).
+   */
+  readonly libraryTables?: readonly LibraryTables[];
   /**
    * How long to wait for a connection, whether opening one or waiting for a free one in the
    * pool, before failing. Default 10 s: long enough for a queue of short requests on a pool of

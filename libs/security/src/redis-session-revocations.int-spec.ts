@@ -2,8 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { createRedisConnection, waitUntilReady } from '#atlas/cache';
-import { testRedis } from '#atlas/testing';
-import { TcpProxy } from '../../cache/test/tcp-proxy.js';
+import { testRedis, TcpProxy } from '#atlas/testing';
 import { RedisSessionRevocations } from './redis-session-revocations.js';
 import { SessionStoreUnavailable } from './session-revocations.js';
 

@@ -5,3 +5,5 @@ export { testKafka, testPostgres, testRedis } from './test-infra.js';
 export type { TestDatabase } from './test-database.js';
 export { createTestDatabase } from './test-database.js';
 export { uniqueName } from './unique-name.js';
+export { freePort } from './network/free-port.js';
+export { TcpProxy } from './network/tcp-proxy.js';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
 import { Provider } from 'oidc-provider';
-import { freePort } from '../../../apps/embedded/src/free-port.js';
+import { freePort } from '#atlas/testing';
 
 export interface ProviderAccount {
   readonly email: string;

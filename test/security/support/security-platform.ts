@@ -3,15 +3,20 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { Client } from 'pg';
 import { perService, SERVICE_NAMES, type ServiceName } from '#atlas/contracts';
-import { createTestDatabase, testKafka, testRedis, type TestDatabase } from '#atlas/testing';
+import {
+  createTestDatabase,
+  testKafka,
+  testRedis,
+  type TestDatabase,
+  freePort,
+  TcpProxy,
+} from '#atlas/testing';
 import { EncryptionKeyring } from '../../../apps/auth/src/crypto/encryption-keyring.js';
 import { EncryptionKeysEnv } from '../../../apps/auth/src/crypto/encryption-keys.js';
-import { freePort } from '../../../apps/embedded/src/free-port.js';
 import {
   startDistributedPlatform,
   type DistributedPlatform,
 } from '../../../infra/local/distributed-platform.js';
-import { TcpProxy } from '../../../libs/cache/test/tcp-proxy.js';
 import { startOidcTestProvider, type OidcTestProvider } from './oidc-test-provider.js';
 import { SecretLedger } from './secret-ledger.js';
 

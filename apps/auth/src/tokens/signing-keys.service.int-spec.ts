@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair } from 'jose';
 import type { DataSource } from 'typeorm';
-import { messagingMigrations, OutboxMessage, OutboxService } from '#atlas/messaging';
+import { messagingTables, OutboxService } from '#atlas/messaging';
 import { openDataSource } from '#atlas/persistence';
 import { createTestDatabase, type TestDatabase } from '#atlas/testing';
 import { AuditEvent } from '../audit/audit-event.entity.js';
@@ -37,8 +37,9 @@ describe('SigningKeysService (real database)', () => {
       service: 'auth',
       url: db.url,
       poolMax: db.kind === 'embedded' ? 1 : 2,
-      entities: [SigningKey, AuditEvent, OutboxMessage],
+      entities: [SigningKey, AuditEvent],
       migrations,
+      libraryTables: [messagingTables],
     });
     open.push(dataSource);
     return dataSource;
@@ -54,7 +55,7 @@ describe('SigningKeysService (real database)', () => {
 
   it('encrypts keys stored in the clear, rotates with a staged activation, and re-encrypts under a new key', async () => {
     // A key written before encryption at rest, by the first migration's schema.
-    const before = await connect([...messagingMigrations, CreateAuthTables1764100000000]);
+    const before = await connect([CreateAuthTables1764100000000]);
     const pair = await generateKeyPair('ES256', { extractable: true });
     const oldKid = randomUUID();
     await before.query(
@@ -62,7 +63,6 @@ describe('SigningKeysService (real database)', () => {
       [oldKid, 'ES256', await exportJWK(pair.publicKey), await exportJWK(pair.privateKey)],
     );
     const dataSource = await connect([
-      ...messagingMigrations,
       CreateAuthTables1764100000000,
       AddSecurityTables1764200000000,
     ]);

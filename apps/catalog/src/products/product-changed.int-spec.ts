@@ -8,8 +8,7 @@ import { DataSource } from 'typeorm';
 import { startService, type RunningService } from '#atlas/bootstrap';
 import { newEvent, ProductChanged } from '#atlas/contracts';
 import { EmbeddedBroker } from '#atlas/messaging';
-import { createTestDatabase, type TestDatabase } from '#atlas/testing';
-import { freePort } from '../../../embedded/src/free-port.js';
+import { createTestDatabase, type TestDatabase, freePort } from '#atlas/testing';
 import { catalogApp } from '../catalog.app.js';
 import { ProductsService } from './products.service.js';
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { type DataDirLock, lockDataDir } from '#atlas/bootstrap';
 import { envVar, parseConfig } from '#atlas/config';
 import { type EmbeddedPostgres, openDataSource, startEmbeddedPostgres } from '#atlas/persistence';
-import { ordersEntities, ordersMigrations } from '../orders.persistence.js';
+import { ordersTables } from '../orders.persistence.js';
 import { OrderProjectionStore } from '../read-model/order-projection.store.js';
 import { OrderReadModelRebuild } from '../read-model/order-read-model.rebuild.js';
 
@@ -71,8 +71,7 @@ const dataSource = await openDataSource({
   service: 'orders',
   url,
   poolMax: 1,
-  entities: ordersEntities,
-  migrations: ordersMigrations,
+  ...ordersTables,
 });
 try {
   const started = Date.now();

@@ -2,8 +2,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The outbox and inbox tables, in plain SQL that runs unchanged on PostgreSQL and PGlite.
- * Services list it (through `messagingMigrations`) next to their own migrations; its timestamp
- * puts it before theirs.
+ * Services get it through `messagingTables`, beside their own migrations; its timestamp puts it
+ * before theirs. TypeORM records it by name: databases already migrated know it as
+ * CreateMessagingTables1764000000000, so the name stays.
  */
 export class CreateMessagingTables1764000000000 implements MigrationInterface {
   readonly name = 'CreateMessagingTables1764000000000';
@@ -42,6 +43,3 @@ export class CreateMessagingTables1764000000000 implements MigrationInterface {
     await queryRunner.query('DROP TABLE outbox');
   }
 }
-
-/** Messaging's migrations, for a service's `migrations: [...messagingMigrations, ...own]`. */
-export const messagingMigrations = [CreateMessagingTables1764000000000];

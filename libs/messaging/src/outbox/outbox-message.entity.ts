@@ -3,7 +3,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 /**
  * An event written in the same transaction as the state change it describes, waiting for the
  * relay to publish it. The id (a bigserial) is the publishing order. Table created by
- * `CreateMessagingTables`; the services' migrations list it.
+ * `CreateMessagingTables`, which services get through `messagingTables`.
  */
 @Entity({ name: 'outbox' })
 @Index('outbox_unpublished_idx', ['id'], { where: 'published_at IS NULL' })

@@ -259,7 +259,7 @@ describe('OutboxRelay polling', () => {
     const { store, relay } = setup();
     store.tableExists = async () => false;
     await expect(relay.onApplicationBootstrap()).rejects.toThrow(
-      'add messagingMigrations from #atlas/messaging',
+      'add messagingTables from #atlas/messaging',
     );
   });
 });

@@ -64,8 +64,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     if (!(await this.store.tableExists(this.dataSource.manager))) {
       throw new MessagingError(
         'MESSAGING.MISSING_TABLES',
-        'The outbox table does not exist: add messagingMigrations from #atlas/messaging to ' +
-          "the service's migrations (or set relay: { enabled: false } if it never publishes)",
+        'The outbox table does not exist: add messagingTables from #atlas/messaging to the ' +
+          "service's PersistenceModule.forRoot({ libraryTables }) (or set relay: " +
+          '{ enabled: false } if it never publishes)',
       );
     }
     // Publish right after a transaction that wrote to the outbox commits; the interval is only

@@ -3,7 +3,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Answer } from './discover.js';
-import { findFreePorts } from './free-port.js';
+import { findFreePorts } from '../network/free-port.js';
 import type { InfraService } from './infra-target.js';
 import { LAUNCH_SPECS } from './launch-specs.js';
 

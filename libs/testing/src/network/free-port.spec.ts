@@ -1,9 +1,9 @@
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { findFreePorts } from './free-port.js';
+import { findFreePorts, freePort } from './free-port.js';
 
-describe('findFreePorts', () => {
+describe('free ports', () => {
   const servers: Server[] = [];
 
   afterEach(async () => {
@@ -21,6 +21,15 @@ describe('findFreePorts', () => {
     if (address === null || typeof address === 'string') throw new Error('no TCP port');
     return address.port;
   }
+
+  it('gives a port that a server can listen on next', async () => {
+    const port = await freePort();
+
+    const server = createServer();
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    expect(server.address()).toMatchObject({ port });
+  });
 
   it('skips a port that is taken', async () => {
     const taken = await occupy();
