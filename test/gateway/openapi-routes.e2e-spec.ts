@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startService, type RunningService } from '#atlas/bootstrap';
 import { gatewayApp } from '../../apps/gateway/src/gateway.app.js';
+import { DOCUMENTS_GATEWAY_ENV } from './documents-gateway.js';
 import {
   documentedOperations,
   fetchOpenApi,
@@ -35,15 +36,7 @@ describe('the gateway’s OpenAPI document', () => {
           await gatewayApp.configure?.(app, config);
         },
       },
-      {
-        env: {
-          NODE_ENV: 'test',
-          LOG_LEVEL: 'warn',
-          PORT: '0',
-          ATLAS_CACHE: 'memory',
-          AUTH_JWKS_URL: 'http://127.0.0.1:9/.well-known/jwks.json',
-        },
-      },
+      { env: DOCUMENTS_GATEWAY_ENV },
     );
     document = await fetchOpenApi(gateway.url);
   });

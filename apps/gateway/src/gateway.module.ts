@@ -8,7 +8,6 @@ import { GraphqlExecutor } from './graphql/graphql.executor.js';
 import { GraphqlRoutes } from './graphql/graphql.routes.js';
 import { ClientRateLimiter } from './rate-limit/client-rate-limiter.js';
 import { CredentialRateLimitGuard } from './rate-limit/credential-rate-limit.guard.js';
-import { AdminUsersRoutes } from './routes/admin-users.routes.js';
 import { LiveConnections } from './live/live-connections.js';
 import { LiveSocketRoutes } from './live/live-socket.routes.js';
 import { LiveUpdatesHub } from './live/live-updates.hub.js';
@@ -16,17 +15,8 @@ import { LiveWebSocketServer } from './live/live-websocket.server.js';
 import { OrderAccess } from './live/order-access.js';
 import { OrderStreamRoutes } from './live/order-stream.routes.js';
 import { OrderWatches } from './live/order-watches.js';
-import { AuthRoutes } from './routes/auth.routes.js';
-import { JobsRoutes } from './routes/jobs.routes.js';
-import { JwksRoutes } from './routes/jwks.routes.js';
-import { MfaRoutes } from './routes/mfa.routes.js';
-import { NotificationsRoutes } from './routes/notifications.routes.js';
-import { OidcRoutes } from './routes/oidc.routes.js';
-import { OrdersRoutes } from './routes/orders.routes.js';
-import { PaymentsRoutes } from './routes/payments.routes.js';
-import { ProductsRoutes } from './routes/products.routes.js';
-import { WebhooksRoutes } from './routes/webhooks.routes.js';
-import { SigningKeysRoutes } from './routes/signing-keys.routes.js';
+import { ForwardingRoutes } from './routes/forwarding.routes.js';
+import { ProviderWebhookRoutes } from './routes/provider-webhook.routes.js';
 import { GATEWAY_CONFIG, UpstreamClient } from './upstream/upstream.client.js';
 
 /**
@@ -43,21 +33,13 @@ export class GatewayModule {
         CacheModule.forRoot({ ...config.cache, keyPrefix: 'gateway' }),
         SecurityModule.forRoot(config.tokens),
       ],
+      // The operations of the route table (routes/gateway-routes.ts): those that forward, generated
+      // from it, and the hand-written ones that do more.
       controllers: [
-        AuthRoutes,
-        JwksRoutes,
-        ProductsRoutes,
-        OrdersRoutes,
-        PaymentsRoutes,
-        NotificationsRoutes,
-        JobsRoutes,
-        WebhooksRoutes,
+        ForwardingRoutes,
+        ProviderWebhookRoutes,
         OrderStreamRoutes,
         LiveSocketRoutes,
-        MfaRoutes,
-        OidcRoutes,
-        AdminUsersRoutes,
-        SigningKeysRoutes,
         GraphqlRoutes,
       ],
       providers: [

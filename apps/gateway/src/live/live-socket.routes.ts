@@ -1,26 +1,16 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AppError, Public } from '#atlas/http';
-import { ApiProblems } from '../docs/openapi.decorators.js';
+import { Controller } from '@nestjs/common';
+import { AppError } from '#atlas/http';
+import { GATEWAY_ROUTES } from '../routes/gateway-routes.js';
+import { OperationRoute } from '../routes/operation-route.decorator.js';
 
 /**
  * `GET /v1/ws` as an ordinary request: WebSocket upgrades never reach it (the server hands
- * them to LiveWebSocketServer first), so whoever arrives here forgot to upgrade. It also puts
- * the endpoint in the API documentation.
+ * them to LiveWebSocketServer first), so whoever arrives here forgot to upgrade. Its entry in
+ * the route table puts the endpoint in the API documentation.
  */
-@ApiTags('orders')
-@Controller('v1/ws')
+@Controller()
 export class LiveSocketRoutes {
-  @Public()
-  @Get()
-  @ApiOperation({
-    summary: 'Live order status over WebSocket (upgrade; see docs/patterns/real-time-push.md)',
-    description:
-      'Authenticate the upgrade with Authorization: Bearer, or offer the subprotocols ' +
-      '`atlas.v1` and `atlas.bearer.<token>`. Send {"type":"subscribe","orderId":"…"}; receive ' +
-      '`subscribed` (the current status), then `order-status` for each change.',
-  })
-  @ApiProblems(426)
+  @OperationRoute(GATEWAY_ROUTES.liveSocket)
   upgradeRequired(): never {
     throw new AppError(
       'LIVE.UPGRADE_REQUIRED',

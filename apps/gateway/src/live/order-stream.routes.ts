@@ -1,8 +1,8 @@
-import { Controller, Get, Param, ParseUUIDPipe, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Controller, Param, ParseUUIDPipe, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type AuthenticatedUser, CurrentUser } from '#atlas/security';
-import { ApiProblems } from '../docs/openapi.decorators.js';
+import { GATEWAY_ROUTES } from '../routes/gateway-routes.js';
+import { OperationRoute } from '../routes/operation-route.decorator.js';
 import { LiveConnections } from './live-connections.js';
 import { OrderWatches } from './order-watches.js';
 import { ServerSentEvents } from './server-sent-events.js';
@@ -13,24 +13,14 @@ import { ServerSentEvents } from './server-sent-events.js';
  */
 const MAX_STREAM_MS = 15 * 60_000;
 
-@ApiTags('orders')
-@ApiBearerAuth()
-@Controller('v1/orders')
+@Controller()
 export class OrderStreamRoutes {
   constructor(
     private readonly watches: OrderWatches,
     private readonly connections: LiveConnections,
   ) {}
 
-  @Get(':id/stream')
-  @ApiProduces('text/event-stream')
-  @ApiOperation({
-    summary: 'Live status of one order, as server-sent events (its owner)',
-    description:
-      'Sends `event: order-status` with the current status first, then each change, and ends ' +
-      'once the order is CONFIRMED or CANCELLED. Works on any gateway replica.',
-  })
-  @ApiProblems(400, 401, 404)
+  @OperationRoute(GATEWAY_ROUTES.orderStream)
   async stream(
     @Param('id', ParseUUIDPipe) id: string,
     @CurrentUser() user: AuthenticatedUser,

@@ -9,9 +9,7 @@ import {
   type RateLimitRule,
 } from '#atlas/cache';
 import { ProblemDetailsFilter } from '#atlas/http';
-import { AuthRoutes } from '../routes/auth.routes.js';
-import { MfaRoutes } from '../routes/mfa.routes.js';
-import { OidcRoutes } from '../routes/oidc.routes.js';
+import { ForwardingRoutes } from '../routes/forwarding.routes.js';
 import { GATEWAY_CONFIG } from '../upstream/upstream.client.js';
 import {
   CredentialRateLimitGuard,
@@ -105,12 +103,12 @@ describe('CredentialRateLimitGuard', () => {
       return credentialRouteOf(reflector, handler);
     };
     const marked = {
-      register: routeOf(AuthRoutes, 'register'),
-      login: routeOf(AuthRoutes, 'login'),
-      refresh: routeOf(AuthRoutes, 'refresh'),
-      mfaVerify: routeOf(MfaRoutes, 'verify'),
-      oidcAuthorize: routeOf(OidcRoutes, 'authorize'),
-      oidcCallback: routeOf(OidcRoutes, 'callback'),
+      register: routeOf(ForwardingRoutes, 'register'),
+      login: routeOf(ForwardingRoutes, 'login'),
+      refresh: routeOf(ForwardingRoutes, 'refresh'),
+      mfaVerify: routeOf(ForwardingRoutes, 'mfaVerify'),
+      oidcAuthorize: routeOf(ForwardingRoutes, 'oidcAuthorize'),
+      oidcCallback: routeOf(ForwardingRoutes, 'oidcCallback'),
     };
     expect(marked).toEqual({
       register: 'register',

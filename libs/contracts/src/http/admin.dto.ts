@@ -18,7 +18,7 @@ export const AdminUserList = pageOf(AdminUserView);
 export type AdminUserList = z.infer<typeof AdminUserList>;
 
 export const AdminUserQuery = PageQuery.extend({
-  q: z.string().trim().max(254).optional(),
+  q: z.string().trim().max(254).optional().describe('part of an email address'),
 });
 export type AdminUserQuery = z.infer<typeof AdminUserQuery>;
 

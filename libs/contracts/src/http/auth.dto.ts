@@ -61,3 +61,11 @@ export const UserProfile = RegisteredUser.extend({
   mfaEnabled: z.boolean(),
 });
 export type UserProfile = z.infer<typeof UserProfile>;
+
+/** The public keys that verify access tokens (RFC 7517 JWK Set); a verifier picks one by `kid`. */
+export const JsonWebKeySet = z.object({
+  keys: z.array(
+    z.looseObject({ kty: z.string(), kid: z.string(), alg: z.string(), use: z.literal('sig') }),
+  ),
+});
+export type JsonWebKeySet = z.infer<typeof JsonWebKeySet>;

@@ -18,7 +18,7 @@ export const ProductList = pageOf(Product);
 export type ProductList = z.infer<typeof ProductList>;
 
 export const ProductQuery = PageQuery.extend({
-  q: z.string().trim().max(200).optional(),
+  q: z.string().trim().max(200).optional().describe('full-text search'),
 });
 export type ProductQuery = z.infer<typeof ProductQuery>;
 

@@ -4,8 +4,14 @@ export const MAX_PAGE_SIZE = 100;
 
 /** `?page=&limit=` as sent in a query string (strings), with the cap applied. */
 export const PageQuery = z.object({
-  page: z.coerce.number().int().min(1).max(10_000).default(1),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(20),
+  page: z.coerce.number().int().min(1).max(10_000).default(1).describe('the page, from 1'),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE_SIZE)
+    .default(20)
+    .describe(`items per page, at most ${MAX_PAGE_SIZE}`),
 });
 export type PageQuery = z.infer<typeof PageQuery>;
 
