@@ -32,6 +32,17 @@ describe('withTimeout', () => {
     expect(aborted).toBe(true);
   });
 
+  it('fails with the timeout even when the call fails at once as it is aborted', async () => {
+    // An HTTP client that rejects from inside its abort listener (undici's dispatch does).
+    const failsOnAbort = (signal: AbortSignal) =>
+      new Promise<never>((_, reject) =>
+        signal.addEventListener('abort', () => reject(new Error('aborted'))),
+      );
+    await expect(withTimeout('catalog', 20, failsOnAbort)).rejects.toMatchObject({
+      code: 'RESILIENCE.TIMEOUT',
+    });
+  });
+
   it('returns the answer of a call that finishes in time', async () => {
     await expect(withTimeout('payments', 1_000, async () => 'paid')).resolves.toBe('paid');
   });

@@ -13,8 +13,10 @@ export async function withTimeout<T>(
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      controller.abort();
+      // Rejected before aborting: a call that fails at once when aborted (synchronously, from
+      // its abort listener) must still lose the race to the timeout, whose error it is.
       reject(timedOut(name, timeoutMs));
+      controller.abort();
     }, timeoutMs);
   });
   try {
