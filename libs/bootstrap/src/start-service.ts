@@ -11,6 +11,7 @@ import {
   MetricsModule,
   PinoNestLogger,
   ServiceMetrics,
+  traceHttp,
 } from '#atlas/observability';
 import { connectBroker } from './broker-connection.js';
 import { configureHttpEdge } from './http-edge.js';
@@ -84,6 +85,8 @@ export async function startService<Config extends HostedConfig>(
   );
 
   try {
+    // First, so that every hook after it (the edge, rate limits) runs in the request's span.
+    traceHttp(app.getHttpAdapter().getInstance());
     app.useGlobalFilters(new ProblemDetailsFilter());
     app.useGlobalPipes(createValidationPipe());
     configureHttpEdge(app, BODY_LIMIT_BYTES);

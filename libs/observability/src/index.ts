@@ -8,4 +8,5 @@ export * from './readiness.probe.js';
 export * from './shutdown-state.js';
 export * from './health.module.js';
 export * from './http-telemetry.js';
+export * from './http-tracing.js';
 export * from './trace-sampling.js';

@@ -1,6 +1,5 @@
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
@@ -15,8 +14,6 @@ export interface TelemetryOptions {
   /** Which traces are recorded (trace-sampling.ts). */
   readonly sampling: TraceSampling;
 }
-
-const UNTRACED_PATHS = ['/health/', '/metrics'];
 
 const SDK_KEY = Symbol.for('atlas.telemetry.sdk');
 type TelemetryGlobal = typeof globalThis & { [SDK_KEY]?: NodeSDK };
@@ -49,10 +46,7 @@ export function startTelemetry(options: TelemetryOptions): void {
     metricReaders: [],
     logRecordProcessors: [],
     instrumentations: [
-      new HttpInstrumentation({
-        ignoreIncomingRequestHook: (request) =>
-          UNTRACED_PATHS.some((path) => request.url?.startsWith(path) ?? false),
-      }),
+      // Incoming HTTP has its own, cheaper server spans: see http-tracing.ts.
       new UndiciInstrumentation(),
       // Background pollers (the outbox relay) would otherwise make a root span per query.
       new PgInstrumentation({ requireParentSpan: true }),
