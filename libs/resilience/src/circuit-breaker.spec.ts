@@ -47,6 +47,22 @@ describe('CircuitBreaker', () => {
     expect(breaker.state).toBe('closed');
   });
 
+  it('keeps an exact count as calls keep expiring out of a busy window', async () => {
+    const clock = new FakeClock();
+    const breaker = new CircuitBreaker('catalog', { ...options, minimumCalls: 20 }, clock);
+    // One success every 100 ms for 30 s: the window (10 s, its start excluded) then holds the
+    // last 99 of them.
+    for (let i = 0; i < 300; i += 1) {
+      await settle(breaker.execute(ok));
+      clock.advance(100);
+    }
+    for (let i = 0; i < 98; i += 1) await settle(breaker.execute(fail));
+    expect(breaker.state).toBe('closed');
+    // 98 failures among the 197 calls of the window, then one more: half of 198.
+    await settle(breaker.execute(fail));
+    expect(breaker.state).toBe('open');
+  });
+
   it('ignores errors that are not failures of the upstream', async () => {
     const breaker = new CircuitBreaker('catalog', options, new FakeClock());
     const notFound = Object.assign(new Error('404'), { status: 404 });

@@ -38,8 +38,14 @@ interface Outcome {
  */
 export class CircuitBreaker {
   private current: CircuitState = 'closed';
-  /** The calls of the window, oldest first, and how many of them failed. */
+  /**
+   * The calls of the window, oldest first, from `oldest` on, and how many of them failed. The
+   * expired ones at the front are skipped by moving `oldest`, and only cut off once they are
+   * half the array: splicing the front on every call would move the whole window (20 000
+   * entries at 2 000 calls/s) each time.
+   */
   private outcomes: Outcome[] = [];
+  private oldest = 0;
   private failures = 0;
   private openedAt = 0;
   private probesInFlight = 0;
@@ -113,18 +119,21 @@ export class CircuitBreaker {
     const now = this.clock.now();
     this.outcomes.push({ at: now, failed });
     if (failed) this.failures += 1;
-    // Outcomes arrive in time order, so the expired ones are at the front: drop them there
-    // instead of filtering thousands of calls on every call.
-    let expired = 0;
-    for (const outcome of this.outcomes) {
-      if (now - outcome.at < this.options.windowMs) break;
+    // Outcomes arrive in time order, so the expired ones are at the front.
+    while (this.oldest < this.outcomes.length) {
+      const outcome = this.outcomes[this.oldest];
+      if (!outcome || now - outcome.at < this.options.windowMs) break;
       if (outcome.failed) this.failures -= 1;
-      expired += 1;
+      this.oldest += 1;
     }
-    if (expired > 0) this.outcomes.splice(0, expired);
+    if (this.oldest > this.outcomes.length / 2) {
+      this.outcomes = this.outcomes.slice(this.oldest);
+      this.oldest = 0;
+    }
+    const calls = this.outcomes.length - this.oldest;
     if (
-      this.outcomes.length >= this.options.minimumCalls &&
-      this.failures / this.outcomes.length >= this.options.failureRateThreshold
+      calls >= this.options.minimumCalls &&
+      this.failures / calls >= this.options.failureRateThreshold
     ) {
       this.open();
     }
@@ -133,12 +142,14 @@ export class CircuitBreaker {
   private open(): void {
     this.openedAt = this.clock.now();
     this.outcomes = [];
+    this.oldest = 0;
     this.failures = 0;
     this.transition('open');
   }
 
   private close(): void {
     this.outcomes = [];
+    this.oldest = 0;
     this.failures = 0;
     this.transition('closed');
   }

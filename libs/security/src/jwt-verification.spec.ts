@@ -170,6 +170,21 @@ describe('access-token verification (one verifier, the JWKS, revocation)', () =>
     }
   });
 
+  it('checks a forged signature once, and never the signature of an expired token', async () => {
+    const keys = app.get(JwksKeyResolver);
+    const lookups = jest.spyOn(keys, 'keyFor');
+    try {
+      const forged = tamper(await sign());
+      for (let i = 0; i < 3; i += 1) expect((await call('/me', forged)).status).toBe(401);
+      expect(lookups).toHaveBeenCalledTimes(1);
+      const expired = await sign({ expiresIn: -60 });
+      for (let i = 0; i < 2; i += 1) expect((await call('/me', expired)).status).toBe(401);
+      expect(lookups).toHaveBeenCalledTimes(1);
+    } finally {
+      lookups.mockRestore();
+    }
+  });
+
   it('keeps public routes open and closes every other route by default', async () => {
     expect((await call('/open')).status).toBe(200);
     const response = await call('/me');

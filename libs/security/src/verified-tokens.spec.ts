@@ -45,4 +45,16 @@ describe('VerifiedTokens', () => {
     expect(verified.get('two')).toEqual(user('2'));
     expect(verified.get('three')).toEqual(user('3'));
   });
+
+  it('remembers why a token was refused, apart from the callers it verified', () => {
+    let now = 0;
+    const verified = new VerifiedTokens(10, () => now);
+    verified.reject('forged', 'the signature does not verify', 100);
+    verified.remember('good', user('g'), 100);
+    expect(verified.rejection('forged')).toBe('the signature does not verify');
+    expect(verified.get('forged')).toBeUndefined();
+    expect(verified.rejection('good')).toBeUndefined();
+    now = 100;
+    expect(verified.rejection('forged')).toBeUndefined();
+  });
 });
