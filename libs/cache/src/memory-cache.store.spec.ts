@@ -7,6 +7,15 @@ import { MemoryCacheStore } from './memory-cache.store.js';
 describeCacheStoreContract('memory', async () => memoryCacheHarness());
 
 describe('MemoryCacheStore', () => {
+  it('with frozen values, gives back what JSON makes of a value, which no caller can change', async () => {
+    const store = new MemoryCacheStore({ keyPrefix: 'frozen', frozenValues: true });
+    await store.set('product', { at: new Date(0), tags: ['a'], gone: undefined }, 1_000);
+    const first = await store.get<{ at: string; tags: string[] }>('product');
+    expect(first).toEqual({ at: '1970-01-01T00:00:00.000Z', tags: ['a'] });
+    expect(() => first?.tags.push('b')).toThrow(TypeError);
+    expect(await store.get('product')).toEqual({ at: '1970-01-01T00:00:00.000Z', tags: ['a'] });
+  });
+
   it('drops the least recently used entry when full', async () => {
     const store = new MemoryCacheStore({ keyPrefix: 'lru', maxEntries: 3 });
     await store.set('a', 'a', 60_000);

@@ -8,12 +8,19 @@ export interface MemoryCacheStoreOptions {
   readonly maxEntries?: number;
   /** Milliseconds since the epoch; tests pass a fake clock. */
   readonly now?: () => number;
+  /**
+   * Keep values parsed and deeply frozen instead of as JSON text: a hit is then a map lookup,
+   * not a `JSON.parse` (6 % of the catalog's CPU on its cached product read), and every hit
+   * returns the same object, which no caller can change. For a level whose callers only read
+   * (the in-process level of a TwoLevelCache). Default false: a copy on every hit, as Redis.
+   */
+  readonly frozenValues?: boolean;
 }
 
-interface Entry {
-  readonly json: string;
-  readonly expiresAt: number;
-}
+type Entry = (
+  | { readonly json: string; readonly frozen?: never }
+  | { readonly json?: never; readonly frozen: unknown }
+) & { readonly expiresAt: number };
 
 /**
  * Embedded mode's cache: a bounded map in this process, least recently used out first. Values
@@ -25,11 +32,13 @@ export class MemoryCacheStore extends CacheStore {
   private readonly namespace: string;
   private readonly maxEntries: number;
   private readonly now: () => number;
+  private readonly frozenValues: boolean;
 
   constructor(options: MemoryCacheStoreOptions) {
     super();
     this.namespace = storeNamespace(options.keyPrefix, 'cache');
     this.maxEntries = options.maxEntries ?? 10_000;
+    this.frozenValues = options.frozenValues ?? false;
     this.now = options.now ?? Date.now;
     if (!Number.isInteger(this.maxEntries) || this.maxEntries < 1) {
       throw new RangeError(
@@ -46,6 +55,10 @@ export class MemoryCacheStore extends CacheStore {
     if (entry.expiresAt <= this.now()) return undefined;
     // Re-inserting moves the entry to the end of the map's order: most recently used.
     this.entries.set(fullKey, entry);
+    if (entry.json === undefined) {
+      // oxlint-disable-next-line typescript/no-unsafe-type-assertion -- parsed from what `set` got as a T
+      return entry.frozen as T;
+    }
     const value: T = JSON.parse(entry.json);
     return value;
   }
@@ -54,8 +67,12 @@ export class MemoryCacheStore extends CacheStore {
     assertValidTtl(ttlMs);
     const fullKey = this.namespace + key;
     const json = toJson(key, value);
+    const expiresAt = this.now() + ttlMs;
     this.entries.delete(fullKey);
-    this.entries.set(fullKey, { json, expiresAt: this.now() + ttlMs });
+    this.entries.set(
+      fullKey,
+      this.frozenValues ? { frozen: deepFreeze(JSON.parse(json)), expiresAt } : { json, expiresAt },
+    );
     for (const oldest of this.entries.keys()) {
       if (this.entries.size <= this.maxEntries) break;
       this.entries.delete(oldest);
@@ -84,4 +101,10 @@ export class MemoryCacheStore extends CacheStore {
     }
     return deleted;
   }
+}
+
+function deepFreeze(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  for (const field of Object.values(value)) deepFreeze(field);
+  return Object.freeze(value);
 }

@@ -60,6 +60,9 @@ export interface CacheTargets {
  * result instead of loading too. Expiries carry up to 10 % jitter, so keys cached together do
  * not all expire in the same instant.
  *
+ * A value found in this process is the one frozen object every such hit shares (no parse per
+ * hit): callers read what they get and never change it.
+ *
  * Invalidation: `invalidate` deletes the entries from Redis and broadcasts on pub/sub, and
  * every replica drops them from its own level. A load that overlapped an invalidation caches
  * nothing, since it may have read the data from before the change. A replica whose
@@ -89,6 +92,7 @@ export class TwoLevelCache {
       keyPrefix: `local-${options.name}`,
       maxEntries: options.localMaxEntries ?? 1_000,
       now: this.now,
+      frozenValues: true,
     });
     this.leaseMs = options.leaseMs ?? 2_000;
     this.leasePollMs = options.leasePollMs ?? 25;
