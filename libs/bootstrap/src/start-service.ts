@@ -66,6 +66,9 @@ export async function startService<Config extends HostedConfig>(
     genReqId: requestIdFrom,
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,
+    // No app uses Nest middleware (the edge is Fastify hooks), and @fastify/middie's hook
+    // would otherwise run its empty chain on every request.
+    skipMiddie: true,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     {
