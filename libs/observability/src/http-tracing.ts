@@ -51,18 +51,20 @@ export function traceHttp(fastify: FastifyInstance): void {
     const route = request.routeOptions.url;
     const span = tracer.startSpan(
       route === undefined ? request.method : `${request.method} ${route}`,
-      {
-        kind: SpanKind.SERVER,
-        attributes: {
-          [ATTR_HTTP_REQUEST_METHOD]: request.method,
-          [ATTR_URL_PATH]: pathOf(request.url),
-          [ATTR_URL_SCHEME]: request.protocol,
-          [ATTR_CLIENT_ADDRESS]: request.ip,
-          ...(route === undefined ? {} : { [ATTR_HTTP_ROUTE]: route }),
-        },
-      },
+      { kind: SpanKind.SERVER },
       caller,
     );
+    // Attributes only for a span that is recorded: the SDK sanitises the ones given to
+    // startSpan before its sampler decides, which here is nine requests in ten for nothing.
+    if (span.isRecording()) {
+      span.setAttributes({
+        [ATTR_HTTP_REQUEST_METHOD]: request.method,
+        [ATTR_URL_PATH]: pathOf(request.url),
+        [ATTR_URL_SCHEME]: request.protocol,
+        [ATTR_CLIENT_ADDRESS]: request.ip,
+        ...(route === undefined ? {} : { [ATTR_HTTP_ROUTE]: route }),
+      });
+    }
     spans.set(request.raw, span);
     context.with(trace.setSpan(caller, span), done);
   });
