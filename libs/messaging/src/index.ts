@@ -10,9 +10,6 @@ export { MESSAGING_OPTIONS } from './messaging-options.js';
 export type { BrokerConnection } from './broker-connection.js';
 export { consumerGroupId, kafkaClientId } from './service-identity.js';
 export * from './errors/messaging.error.js';
-export { backoffDelay } from './retry/backoff.js';
-export type { BackoffOptions } from './retry/backoff.js';
-export { sleep } from './retry/sleep.js';
 
 // Embedded broker
 export { EmbeddedBroker } from './embedded/embedded-broker.js';

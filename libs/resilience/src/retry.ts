@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelay } from './backoff.js';
 import type { RetryBudget } from './retry-budget.js';
 
 export interface RetryOptions {
@@ -32,8 +33,13 @@ export async function withRetries<T>(
       if (last || !options.isRetryable(error) || !(options.budget?.tryRetry() ?? true)) {
         throw error;
       }
-      const cap = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
-      await wait(Math.floor(random() * cap));
+      await wait(
+        backoffDelay(
+          attempt,
+          { initialDelayMs: options.baseDelayMs, maxDelayMs: options.maxDelayMs, jitter: 'full' },
+          random,
+        ),
+      );
     }
   }
 }

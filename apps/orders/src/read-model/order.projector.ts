@@ -6,7 +6,7 @@ import {
   type OnApplicationBootstrap,
   Optional,
 } from '@nestjs/common';
-import { sleep } from '#atlas/messaging';
+import { sleep } from '#atlas/resilience';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type OrderViewRow, projectOrderView } from './order-view.projection.js';
 import { type Checkpoint, OrderProjectionStore } from './order-projection.store.js';

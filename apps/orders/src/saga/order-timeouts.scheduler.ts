@@ -6,7 +6,7 @@ import {
   type OnApplicationBootstrap,
   Optional,
 } from '@nestjs/common';
-import { sleep } from '#atlas/messaging';
+import { sleep } from '#atlas/resilience';
 import { OrderSagaService } from './order-saga.service.js';
 import { OrderSagaStore } from './order-saga.store.js';
 

@@ -17,11 +17,10 @@ import { MessagingError } from '../errors/messaging.error.js';
 import { MESSAGING_OPTIONS, type ResolvedMessagingOptions } from '../messaging-options.js';
 import { runDelivery } from '../metrics/delivery-outcome.js';
 import { MessagingMetrics } from '../metrics/messaging.metrics.js';
-import { backoffDelay } from '../retry/backoff.js';
-import { sleep } from '../retry/sleep.js';
 import { traceContextFrom } from '../tracing/trace-headers.js';
 import { DeadLetterPublisher, type FailedDelivery } from './dead-letter.publisher.js';
 import { EVENT_CONTRACT } from './event-contract.metadata.js';
+import { backoffDelay, sleep } from '#atlas/resilience';
 
 const tracer = trace.getTracer('@atlas/messaging');
 

@@ -1,10 +1,10 @@
 import type { LoggerService } from '@nestjs/common';
-import type { BackoffOptions } from '../retry/backoff.js';
 import type { GroupMember } from './group-member.js';
 import { type OffsetStore, partitionKey } from './offset-store.js';
 import { assignPartitions } from './partition-assignor.js';
 import type { PartitionLog } from './partition-log.js';
 import { PartitionRunner } from './partition-runner.js';
+import { type BackoffOptions } from '#atlas/resilience';
 
 /** What a consumer group needs from the broker that hosts it. */
 export interface ConsumerGroupHost {

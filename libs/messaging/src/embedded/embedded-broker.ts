@@ -11,12 +11,12 @@ import { Logger, type LoggerService } from '@nestjs/common';
 import type { IHeaders, Message, RecordMetadata } from 'kafkajs';
 import { z } from 'zod';
 import { partitionForKey } from '../partitioning/key-partitioner.js';
-import type { BackoffOptions } from '../retry/backoff.js';
 import { ConsumerGroup, type ConsumerGroupHost, type GroupDescription } from './consumer-group.js';
 import { EmbeddedConsumer, type EmbeddedConsumerHost } from './embedded-consumer.js';
 import { EmbeddedProducer } from './embedded-producer.js';
 import { OffsetStore } from './offset-store.js';
 import { PartitionLog } from './partition-log.js';
+import { type BackoffOptions } from '#atlas/resilience';
 
 export interface EmbeddedBrokerOptions {
   /**

@@ -1,13 +1,12 @@
 import type { LoggerService } from '@nestjs/common';
 import type { EachMessagePayload, KafkaMessage } from 'kafkajs';
 import { errorDetails } from '../errors/error-details.js';
-import { type BackoffOptions, backoffDelay } from '../retry/backoff.js';
-import { sleep } from '../retry/sleep.js';
 import type { GroupMember } from './group-member.js';
 import type { OffsetStore } from './offset-store.js';
 import type { PartitionLog } from './partition-log.js';
 import type { StoredRecord } from './stored-record.js';
 import { WakeSignal } from './wake-signal.js';
+import { type BackoffOptions, backoffDelay, sleep } from '#atlas/resilience';
 
 export interface PartitionRunnerContext {
   readonly groupId: string;

@@ -10,10 +10,9 @@ import { errorDetails } from '../errors/error-details.js';
 import { MessagingError } from '../errors/messaging.error.js';
 import { MESSAGING_OPTIONS, type ResolvedMessagingOptions } from '../messaging-options.js';
 import { MessagePublisher, type OutgoingMessage } from '../publishing/message-publisher.js';
-import { backoffDelay } from '../retry/backoff.js';
-import { sleep } from '../retry/sleep.js';
 import { takeOutboxWrite } from './outbox-commits.js';
 import { OutboxStore, type PendingOutboxRow } from './outbox.store.js';
+import { backoffDelay, sleep } from '#atlas/resilience';
 
 /** What one pass of the relay did. */
 export type RelayPass =

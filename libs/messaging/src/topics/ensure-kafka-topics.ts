@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Admin } from 'kafkajs';
 import type { TopicSpec } from '#atlas/contracts';
-import { sleep } from '../retry/sleep.js';
+import { sleep } from '#atlas/resilience';
 
 const logger = new Logger('KafkaTopics');
 

@@ -10,7 +10,7 @@ import {
   type ProviderCallback,
   type ProviderCallbackType,
 } from '#atlas/contracts';
-import { backoffDelay, sleep } from '#atlas/messaging';
+import { backoffDelay, sleep } from '#atlas/resilience';
 import { signProviderPayload } from '../../webhooks/provider-signature.js';
 import { type DueCallback, SimulatedProviderLedger } from './simulated-provider.ledger.js';
 import {

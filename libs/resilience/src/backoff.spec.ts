@@ -19,6 +19,13 @@ describe('backoffDelay', () => {
   it('spreads retries of the same attempt with jitter', () => {
     expect(backoffDelay(2, options, () => 0.25)).not.toBe(backoffDelay(2, options, () => 0.75));
   });
+
+  it('with full jitter waits anything from nothing up to the nominal delay', () => {
+    const full = { ...options, jitter: 'full' } as const;
+    expect(backoffDelay(3, full, () => 0)).toBe(0);
+    expect(backoffDelay(3, full, () => 0.5)).toBe(200);
+    expect(backoffDelay(50, full, () => 0.999)).toBe(999);
+  });
 });
 
 describe('sleep', () => {
