@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from './sleep.js';
 import { backoffDelay } from './backoff.js';
 import type { RetryBudget } from './retry-budget.js';
 
