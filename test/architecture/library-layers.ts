@@ -13,6 +13,7 @@ export const LIBRARY_LAYERS = {
   cache: 1, // Redis and in-memory cache, rate-limit stores, pub/sub
   client: 1, // a typed client of the public API
   persistence: 1, // a service's PostgreSQL (or PGlite) database and its migrations
+  worker: 1, // the one shape of a background polling loop: wake-ups, batches, backoff, shutdown
   observability: 2, // logs, traces, metrics, health and readiness
   security: 2, // access-token verification, permissions, session revocation
   'embedded-broker': 2, // the in-process broker with Kafka's semantics, for embedded mode

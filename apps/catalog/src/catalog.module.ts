@@ -12,7 +12,7 @@ import { ProductImagesService } from './images/product-images.service.js';
 import { ImportJobRecord } from './imports/import-job.entity.js';
 import {
   DEFAULT_IMPORT_WORKER,
-  IMPORT_WORKER_SETTINGS,
+  ImportWorkerSettings,
   ImportJobWorker,
 } from './imports/import-job.worker.js';
 import { ImportJobsService } from './imports/import-jobs.service.js';
@@ -61,7 +61,7 @@ export class CatalogModule {
         { provide: PRODUCT_CACHE_TTL_MS, useValue: config.cacheTtlMs },
         { provide: SEED_DEMO_CATALOG, useValue: config.seedDemo },
         { provide: IMAGE_MAX_BYTES, useValue: config.images.maxBytes },
-        { provide: IMPORT_WORKER_SETTINGS, useValue: DEFAULT_IMPORT_WORKER },
+        { provide: ImportWorkerSettings, useValue: DEFAULT_IMPORT_WORKER },
         {
           provide: ImageStorage,
           useFactory: () => LocalDiskImageStorage.open(config.images.directory),

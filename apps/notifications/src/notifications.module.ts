@@ -14,7 +14,7 @@ import { NotificationsService } from './notifications.service.js';
 import { OrderStatusHandler } from './order-status.handler.js';
 import { WebhookDeliveryRecord } from './webhooks/webhook-delivery.entity.js';
 import {
-  DELIVERY_WORKER_SETTINGS,
+  DeliveryWorkerSettings,
   WebhookDeliveryWorker,
 } from './webhooks/webhook-delivery.worker.js';
 import { WebhookSender } from './webhooks/webhook-sender.js';
@@ -51,10 +51,11 @@ export class NotificationsModule {
         { provide: WEBHOOK_ALLOWED_TARGETS, useValue: config.webhooks.allowedTargets },
         { provide: WEBHOOK_RESOLVER, useValue: systemResolver },
         {
-          provide: DELIVERY_WORKER_SETTINGS,
+          provide: DeliveryWorkerSettings,
           useValue: {
             enabled: true,
-            pollMs: 500,
+            intervalMs: 500,
+            maxBackoffMs: 30_000,
             batchSize: 20,
             inFlightLeaseMs: 60_000,
             retry: config.webhooks.retry,

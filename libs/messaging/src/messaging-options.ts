@@ -1,3 +1,4 @@
+import type { PollingSettings } from '#atlas/worker';
 import { ALL_TOPICS, type TopicSpec } from '#atlas/contracts';
 import type { BrokerConnection } from './broker-connection.js';
 import { consumerGroupId, kafkaClientId } from './service-identity.js';
@@ -10,14 +11,13 @@ export interface ConsumerRetryOptions {
   readonly maxDelayMs: number;
 }
 
-export interface RelayOptions {
-  /** Off for services that never write to the outbox, or in tests that drive `runOnce()`. */
-  readonly enabled: boolean;
-  /** How often the relay looks for new rows; `wake()` makes it look at once. */
-  readonly intervalMs: number;
+/**
+ * The relay's polling (`enabled` is off for services that never write to the outbox, or in
+ * tests that drive `runOnce()`; commits wake it, so `intervalMs` is only the safety net) and
+ * how many rows one pass publishes.
+ */
+export interface RelayOptions extends PollingSettings {
   readonly batchSize: number;
-  /** Upper bound of the backoff while the broker or database fails. */
-  readonly maxBackoffMs: number;
 }
 
 export interface MessagingOptions {

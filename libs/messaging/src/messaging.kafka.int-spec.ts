@@ -5,8 +5,13 @@ import { trace } from '@opentelemetry/api';
 import type { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import type { DataSource } from 'typeorm';
 import { newEvent } from '#atlas/contracts';
-import { createTestDatabase, type TestDatabase, uniqueName } from '#atlas/testing';
-import { eventually, gate } from '../test/eventually.js';
+import {
+  createTestDatabase,
+  eventually,
+  gate,
+  type TestDatabase,
+  uniqueName,
+} from '#atlas/testing';
 import { brokerUnderTest, type TestBroker } from '../test/test-broker.js';
 import { topicSpecs, widgetRegistered, type WidgetRegistered } from '../test/test-contracts.js';
 import { effectsOf, openTestDataSource } from '../test/test-data-source.js';

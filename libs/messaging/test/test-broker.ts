@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from '@jest/globals';
 import { Kafka, logLevel } from 'kafkajs';
-import { testKafka } from '#atlas/testing';
+import { eventually, testKafka } from '#atlas/testing';
 import type { BrokerConnection } from '../src/broker-connection.js';
 import type { DeadLetterQueues } from '../src/dead-letters/dead-letter-queues.js';
 import { EmbeddedDeadLetterQueues } from '../src/dead-letters/embedded.dead-letter-queues.js';
 import { KafkaDeadLetterQueues } from '../src/dead-letters/kafka.dead-letter-queues.js';
 import { EmbeddedBroker } from '../src/embedded/embedded-broker.js';
-import { eventually } from './eventually.js';
 import { silentLogger } from './silent-logger.js';
 
 export interface ReadMessage {

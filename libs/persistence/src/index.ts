@@ -1,4 +1,6 @@
 export * from './database.health-check.js';
+export * from './database-clock.js';
+export * from './database-notifications.js';
 export * from './embedded-postgres.js';
 export * from './ensure-database.js';
 export * from './migrations.runner.js';

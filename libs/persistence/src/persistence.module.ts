@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { getDataSourceToken, getEntityManagerToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DatabaseHealthCheck } from './database.health-check.js';
+import { DatabaseNotifications } from './database-notifications.js';
 import { createDataSourceOptions } from './data-source-options.js';
 import { openDataSource } from './open-data-source.js';
 import type { EntityDefinition, PersistenceOptions } from './persistence.options.js';
@@ -19,8 +20,8 @@ import { isTransientConnectionError } from './transient-connection-error.js';
  * ```
  *
  * The app does not serve before the database exists and every migration is applied. The
- * `DataSource`, `EntityManager` and `DatabaseHealthCheck` can be injected anywhere. Entities
- * given to `forFeature` must also be in `forRoot`'s `entities`.
+ * `DataSource`, `EntityManager`, `DatabaseHealthCheck` and `DatabaseNotifications` can be
+ * injected anywhere. Entities given to `forFeature` must also be in `forRoot`'s `entities`.
  */
 @Module({})
 export class PersistenceModule {
@@ -50,8 +51,9 @@ export class PersistenceModule {
         { provide: DataSource, useExisting: getDataSourceToken(options.service) },
         { provide: EntityManager, useExisting: getEntityManagerToken(options.service) },
         DatabaseHealthCheck,
+        { provide: DatabaseNotifications, useFactory: () => new DatabaseNotifications(options) },
       ],
-      exports: [DataSource, EntityManager, DatabaseHealthCheck],
+      exports: [DataSource, EntityManager, DatabaseHealthCheck, DatabaseNotifications],
     };
   }
 

@@ -7,3 +7,4 @@ export { createTestDatabase } from './test-database.js';
 export { uniqueName } from './unique-name.js';
 export { freePort } from './network/free-port.js';
 export { TcpProxy } from './network/tcp-proxy.js';
+export { eventually, gate, type Gate } from './eventually.js';

@@ -31,7 +31,8 @@ class DyingOutbox extends OutboxService {
 
 const settings = (overrides: Partial<ImportWorkerSettings> = {}): ImportWorkerSettings => ({
   enabled: false,
-  pollMs: 50,
+  intervalMs: 50,
+  maxBackoffMs: 200,
   leaseMs: 800,
   batchSize: 2,
   maxAttempts: 5,

@@ -1,36 +1,33 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { newEvent, ProductChanged, type ImportRowError } from '#atlas/contracts';
 import { OutboxService } from '#atlas/messaging';
+import { msFromNow } from '#atlas/persistence';
+import { PollingSettings, PollingWorker } from '#atlas/worker';
 import { ProductsService } from '../products/products.service.js';
 import { ImportJobRecord } from './import-job.entity.js';
+import { type ClaimedImportJob, ImportJobStore } from './import-job.store.js';
 import { firstLines, parseProductCsv, validateRow, type CsvRow } from './product-csv.js';
 
-export interface ImportWorkerSettings {
-  /** Off in tests that drive `runOnce()` themselves. */
-  readonly enabled: boolean;
-  /** How often an idle worker looks for jobs; `wake()` makes it look at once. */
-  readonly pollMs: number;
+/**
+ * The worker's settings, injected by this class (`{ provide: ImportWorkerSettings, useValue }`).
+ * Submitting a job wakes the worker; `intervalMs` is how often an idle one looks anyway (jobs
+ * submitted to another replica, or whose worker died).
+ */
+export abstract class ImportWorkerSettings extends PollingSettings {
   /** How long a job stays with its worker without news; then another worker may take it. */
-  readonly leaseMs: number;
+  abstract readonly leaseMs: number;
   /** Rows per transaction: the unit of progress, and of what a crash redoes. */
-  readonly batchSize: number;
+  abstract readonly batchSize: number;
   /** A job that took this many workers down is failed instead of tried again. */
-  readonly maxAttempts: number;
+  abstract readonly maxAttempts: number;
 }
-
-export const IMPORT_WORKER_SETTINGS = Symbol('IMPORT_WORKER_SETTINGS');
 
 export const DEFAULT_IMPORT_WORKER: ImportWorkerSettings = {
   enabled: true,
-  pollMs: 1_000,
+  intervalMs: 1_000,
+  maxBackoffMs: 30_000,
   leaseMs: 30_000,
   batchSize: 100,
   maxAttempts: 5,
@@ -38,8 +35,6 @@ export const DEFAULT_IMPORT_WORKER: ImportWorkerSettings = {
 
 /** Row errors kept with a job; `failed` still counts every one. */
 const MAX_STORED_ERRORS = 500;
-
-type Claimed = Pick<ImportJobRecord, 'id' | 'content' | 'nextRow'>;
 
 /**
  * Runs CSV imports in the background, in every catalog replica. A job is taken with
@@ -49,123 +44,62 @@ type Claimed = Pick<ImportJobRecord, 'id' | 'content' | 'nextRow'>;
  * expire, and the next worker carries on from the last committed batch.
  */
 @Injectable()
-export class ImportJobWorker implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(ImportJobWorker.name);
+export class ImportJobWorker extends PollingWorker<boolean> {
   /** This worker's name on the leases it takes. */
   readonly id = randomUUID();
-  private stopping = false;
-  private loop: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
-  private wakeRequested = false;
+  private readonly jobs = new ImportJobStore();
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
     private readonly products: ProductsService,
-    @Inject(IMPORT_WORKER_SETTINGS) private readonly settings: ImportWorkerSettings,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (this.settings.enabled) this.loop = this.run();
+    private readonly settings: ImportWorkerSettings,
+  ) {
+    super(ImportJobWorker.name, 'running an import batch');
   }
 
-  /** Stops between batches; the job's lease is handed back so another replica goes on at once. */
-  async onApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    this.wakeUp?.();
-    await this.loop;
+  protected get polling(): ImportWorkerSettings {
+    return this.settings;
   }
 
-  /** A job was just submitted: look now instead of at the next poll. */
-  wake(): void {
-    this.wakeRequested = true;
-    this.wakeUp?.();
-  }
-
-  /** Takes one runnable job and works on it; false when there was none. */
+  /**
+   * Takes one runnable job and works on it; false when there was none. Stopping interrupts
+   * it between batches and hands the job's lease back, so another replica goes on at once.
+   */
   async runOnce(): Promise<boolean> {
-    const job = await this.claim();
-    if (job === 'none') return false;
-    if (job !== 'given-up') await this.work(job);
-    return true;
-  }
-
-  private async run(): Promise<void> {
-    while (!this.stopping) {
-      let worked = false;
-      try {
-        worked = await this.runOnce();
-      } catch (error) {
-        this.logger.error({ err: error }, 'an import batch failed; its job will be retried');
+    const claim = await this.dataSource.transaction((manager) =>
+      this.jobs.claimNext(manager, this.id, this.settings),
+    );
+    switch (claim.kind) {
+      case 'none':
+        return false;
+      case 'given-up':
+        this.logger.error({ jobId: claim.jobId, attempts: claim.attempts }, 'import job given up');
+        return true;
+      case 'claimed':
+        this.logger.log({ jobId: claim.job.id, fromRow: claim.job.nextRow }, 'import job taken');
+        await this.work(claim.job);
+        return true;
+      default: {
+        const unknown: never = claim;
+        throw new Error(`Unknown claim ${JSON.stringify(unknown)}`);
       }
-      if (!worked && !this.wakeRequested) await this.idle();
-      this.wakeRequested = false;
     }
   }
 
-  private idle(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, this.settings.pollMs);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = done;
-    });
+  /** A job was worked on: another may be waiting. */
+  protected hasMore(worked: boolean): boolean {
+    return worked;
   }
 
-  private claim(): Promise<Claimed | 'none' | 'given-up'> {
-    return this.dataSource.transaction(async (manager) => {
-      const [job] = await manager
-        .getRepository(ImportJobRecord)
-        .createQueryBuilder('job')
-        .select(['job.id', 'job.content', 'job.nextRow', 'job.attempts'])
-        .where(`job.status = 'QUEUED' OR (job.status = 'RUNNING' AND job.lease_until < now())`)
-        .orderBy('job.created_at', 'ASC')
-        .limit(1)
-        .setLock('pessimistic_write')
-        .setOnLocked('skip_locked')
-        .getMany();
-      if (!job) return 'none';
-      if (job.attempts >= this.settings.maxAttempts) {
-        await manager.update(
-          ImportJobRecord,
-          { id: job.id },
-          {
-            status: 'FAILED',
-            failure: `Gave up after ${job.attempts} attempts: the import kept failing.`,
-            leaseOwner: null,
-            leaseUntil: null,
-            finishedAt: () => 'now()',
-          },
-        );
-        this.logger.error({ jobId: job.id, attempts: job.attempts }, 'import job given up');
-        return 'given-up';
-      }
-      await manager.update(
-        ImportJobRecord,
-        { id: job.id },
-        {
-          status: 'RUNNING',
-          attempts: job.attempts + 1,
-          leaseOwner: this.id,
-          leaseUntil: this.leaseEnd(),
-          startedAt: () => 'coalesce(started_at, now())',
-        },
-      );
-      this.logger.log({ jobId: job.id, fromRow: job.nextRow }, 'import job taken');
-      return job;
-    });
-  }
-
-  private async work(job: Claimed): Promise<void> {
+  private async work(job: ClaimedImportJob): Promise<void> {
     // The file was checked at upload; parsing it again gives the same rows in the same order.
     const rows = parseProductCsv(Buffer.from(job.content, 'utf8'));
     const first = firstLines(rows);
     let next = job.nextRow;
     while (next < rows.length) {
       if (this.stopping) {
-        await this.handBack(job.id);
+        await this.jobs.handBack(this.dataSource.manager, job.id, this.id);
         return;
       }
       const batch = rows.slice(next, next + this.settings.batchSize);
@@ -263,21 +197,9 @@ export class ImportJobWorker implements OnApplicationBootstrap, OnApplicationShu
         errors: [...job.errors, ...errors].slice(0, MAX_STORED_ERRORS),
         ...(done
           ? { status: 'SUCCEEDED', leaseOwner: null, leaseUntil: null, finishedAt: () => 'now()' }
-          : { leaseUntil: this.leaseEnd() }),
+          : { leaseUntil: msFromNow(this.settings.leaseMs) }),
       },
     );
     return { changed };
-  }
-
-  /** Lets another worker take the job now rather than when the lease runs out. */
-  private async handBack(jobId: string): Promise<void> {
-    await this.dataSource
-      .getRepository(ImportJobRecord)
-      .update({ id: jobId, leaseOwner: this.id }, { leaseUntil: () => 'now()' });
-  }
-
-  /** Lease ends are on the database's clock, the one every replica compares them with. */
-  private leaseEnd(): () => string {
-    return () => `now() + interval '${Math.trunc(this.settings.leaseMs)} milliseconds'`;
   }
 }

@@ -1,29 +1,25 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { msFromNow } from '#atlas/persistence';
+import { PollingSettings, PollingWorker } from '#atlas/worker';
 import { DataSource, In } from 'typeorm';
 import { WebhookDeliveryRecord } from './webhook-delivery.entity.js';
+import { WebhookDeliveryStore } from './webhook-delivery.store.js';
 import { WebhookSubscriptionRecord } from './webhook-subscription.entity.js';
 import { retryDelayMs, type RetrySchedule } from './retry-schedule.js';
 import { WebhookSender, type SendResult } from './webhook-sender.js';
 
-export interface DeliveryWorkerSettings {
-  /** Off in tests that drive `runOnce()` themselves. */
-  readonly enabled: boolean;
-  /** How often an idle worker looks for due deliveries; `wake()` makes it look at once. */
-  readonly pollMs: number;
+/**
+ * The worker's settings, injected by this class (`{ provide: DeliveryWorkerSettings, useValue }`).
+ * Recording deliveries wakes the worker; `intervalMs` is how often an idle one looks anyway
+ * (retries falling due, deliveries recorded by another replica).
+ */
+export abstract class DeliveryWorkerSettings extends PollingSettings {
   /** Deliveries sent at once by one worker. */
-  readonly batchSize: number;
+  abstract readonly batchSize: number;
   /** A delivery being sent is due again after this, should its worker die mid-send. */
-  readonly inFlightLeaseMs: number;
-  readonly retry: RetrySchedule;
+  abstract readonly inFlightLeaseMs: number;
+  abstract readonly retry: RetrySchedule;
 }
-
-export const DELIVERY_WORKER_SETTINGS = Symbol('DELIVERY_WORKER_SETTINGS');
 
 /**
  * Sends due webhook deliveries, in every notifications replica. Deliveries are claimed with
@@ -32,38 +28,26 @@ export const DELIVERY_WORKER_SETTINGS = Symbol('DELIVERY_WORKER_SETTINGS');
  * transaction is held during the HTTP call. At least once: receivers dedupe on the delivery id.
  */
 @Injectable()
-export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(WebhookDeliveryWorker.name);
-  private stopping = false;
-  private loop: Promise<void> | undefined;
-  private wakeUp: (() => void) | undefined;
-  private wakeRequested = false;
+export class WebhookDeliveryWorker extends PollingWorker<number> {
+  private readonly deliveries = new WebhookDeliveryStore();
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly sender: WebhookSender,
-    @Inject(DELIVERY_WORKER_SETTINGS) private readonly settings: DeliveryWorkerSettings,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (this.settings.enabled) this.loop = this.run();
+    private readonly settings: DeliveryWorkerSettings,
+  ) {
+    super(WebhookDeliveryWorker.name, 'sending due webhook deliveries');
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    this.wakeUp?.();
-    await this.loop;
-  }
-
-  /** New deliveries were just recorded: look now instead of at the next poll. */
-  wake(): void {
-    this.wakeRequested = true;
-    this.wakeUp?.();
+  protected get polling(): DeliveryWorkerSettings {
+    return this.settings;
   }
 
   /** Sends what is due now; how many deliveries it attempted. */
   async runOnce(): Promise<number> {
-    const claimed = await this.claim();
+    const claimed = await this.dataSource.transaction((manager) =>
+      this.deliveries.claimDue(manager, this.settings.batchSize, this.settings.inFlightLeaseMs),
+    );
     if (claimed.length === 0) return 0;
     const subscriptions = await this.dataSource.getRepository(WebhookSubscriptionRecord).findBy({
       id: In([...new Set(claimed.map((delivery) => delivery.subscriptionId))]),
@@ -87,50 +71,9 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
     return claimed.length;
   }
 
-  private async run(): Promise<void> {
-    while (!this.stopping) {
-      let sent = 0;
-      try {
-        sent = await this.runOnce();
-      } catch (error) {
-        this.logger.error({ err: error }, 'webhook delivery pass failed');
-      }
-      if (sent === 0 && !this.wakeRequested) await this.idle();
-      this.wakeRequested = false;
-    }
-  }
-
-  private idle(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, this.settings.pollMs);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = done;
-    });
-  }
-
-  private claim(): Promise<WebhookDeliveryRecord[]> {
-    return this.dataSource.transaction(async (manager) => {
-      const due = await manager
-        .getRepository(WebhookDeliveryRecord)
-        .createQueryBuilder('delivery')
-        .where(`delivery.status = 'PENDING' AND delivery.next_attempt_at <= now()`)
-        .orderBy('delivery.next_attempt_at', 'ASC')
-        .limit(this.settings.batchSize)
-        .setLock('pessimistic_write')
-        .setOnLocked('skip_locked')
-        .getMany();
-      if (due.length > 0) {
-        await manager.update(
-          WebhookDeliveryRecord,
-          { id: In(due.map((delivery) => delivery.id)) },
-          { nextAttemptAt: inMs(this.settings.inFlightLeaseMs) },
-        );
-      }
-      return due;
-    });
+  /** Anything sent means more may be due. */
+  protected hasMore(sent: number): boolean {
+    return sent > 0;
   }
 
   private async record(delivery: WebhookDeliveryRecord, result: SendResult): Promise<void> {
@@ -162,12 +105,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnApplicat
     }
     await repository.update(delivery.id, {
       ...failure,
-      nextAttemptAt: inMs(retryDelayMs(this.settings.retry, attempts)),
+      nextAttemptAt: msFromNow(retryDelayMs(this.settings.retry, attempts)),
     });
   }
-}
-
-/** A time on the database's clock, the one every replica compares with. */
-function inMs(ms: number): () => string {
-  return () => `now() + interval '${Math.trunc(ms)} milliseconds'`;
 }

@@ -1,27 +1,18 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  Optional,
-} from '@nestjs/common';
-import { sleep } from '#atlas/resilience';
+import { Injectable, Optional } from '@nestjs/common';
+import { DatabaseNotifications } from '#atlas/persistence';
+import { PollingWorker, type PollingSettings } from '#atlas/worker';
 import { DataSource, type EntityManager } from 'typeorm';
 import { type OrderViewRow, projectOrderView } from './order-view.projection.js';
 import { type Checkpoint, OrderProjectionStore } from './order-projection.store.js';
 
-export interface OrderProjectorOptions {
-  /** Off in tests that drive `runOnce()` themselves. */
-  readonly enabled: boolean;
-  /** How often it looks for new events when nothing woke it (writes of other replicas). */
-  readonly intervalMs: number;
-  readonly batchSize: number;
-}
-
-export const ORDER_PROJECTOR_OPTIONS = Symbol('ORDER_PROJECTOR_OPTIONS');
-
-const DEFAULTS: OrderProjectorOptions = { enabled: true, intervalMs: 100, batchSize: 500 };
+/**
+ * Commits that append wake it (here, and on the replica holding the checkpoint through
+ * `atlas_order_events`), so the interval only catches what no announcement reached.
+ */
+const POLLING: PollingSettings = { enabled: true, intervalMs: 1_000, maxBackoffMs: 10_000 };
+const BATCH_SIZE = 500;
+/** The channel replicas announce appended order events on. */
+const CHANNEL = 'atlas_order_events';
 
 export type ProjectionPass =
   | { readonly kind: 'projected'; readonly events: number; readonly orders: number }
@@ -37,46 +28,38 @@ export type ProjectionPass =
  * Each pass is one transaction: lock the checkpoint (one projector at a time, whatever the
  * number of replicas), read the next events after it, fold them into the views, move the
  * checkpoint, commit. A crash anywhere rolls the whole pass back; the next one does it again.
- * The writers wake it after their commits; the interval catches other replicas' writes.
+ * The writers call `appended()` after their commits, which wakes this replica's projector and
+ * announces the commit to the others (`LISTEN/NOTIFY`), one of which may hold the checkpoint.
  *
  * Reads stay correct for a client's own writes because the commands that answer a client
  * (place, cancel) wait for their order's view before answering (`waitFor`).
  */
 @Injectable()
-export class OrderProjector implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('OrderProjector');
-  private readonly options: OrderProjectorOptions;
-  private running: Promise<void> | undefined;
-  private stopping = false;
-  private nap: AbortController | undefined;
-  private wakeRequested = false;
+export class OrderProjector extends PollingWorker<ProjectionPass> {
+  protected readonly polling = POLLING;
   private readonly passListeners = new Set<() => void>();
+  private unlisten: (() => void) | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: OrderProjectionStore,
-    @Optional() @Inject(ORDER_PROJECTOR_OPTIONS) options?: Partial<OrderProjectorOptions>,
+    @Optional() private readonly notifications?: DatabaseNotifications,
   ) {
-    this.options = { ...DEFAULTS, ...options };
+    super('OrderProjector', 'projecting order events');
   }
 
-  onApplicationBootstrap(): void {
-    if (!this.options.enabled) return;
-    this.stopping = false;
-    this.running = this.loop();
+  protected override beforeStart(): void {
+    this.unlisten = this.notifications?.listen(CHANNEL, () => this.wake());
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    this.nap?.abort();
-    await this.running;
-    this.running = undefined;
+  protected override afterStop(): void {
+    this.unlisten?.();
   }
 
-  /** Projects now rather than after the interval: call it after a commit that appended. */
-  wake(): void {
-    this.wakeRequested = true;
-    this.nap?.abort();
+  /** Events were appended and committed: project them now, on whichever replica can. */
+  appended(): void {
+    this.wake();
+    this.notifications?.announce(CHANNEL);
   }
 
   /** One pass, if this replica gets the checkpoint. */
@@ -84,11 +67,21 @@ export class OrderProjector implements OnApplicationBootstrap, BeforeApplication
     return this.dataSource.transaction(async (manager): Promise<ProjectionPass> => {
       const checkpoint = await this.store.lockCheckpoint(manager, false);
       if (!checkpoint) return { kind: 'locked-elsewhere' };
-      const batch = await projectNextBatch(this.store, manager, checkpoint, this.options.batchSize);
+      const batch = await projectNextBatch(this.store, manager, checkpoint, BATCH_SIZE);
       if (!batch) return { kind: 'caught-up' };
       await this.store.saveCheckpoint(manager, batch.checkpoint);
       return { kind: 'projected', events: batch.events, orders: batch.orders };
     });
+  }
+
+  /** A pass that projected anything looks again at once: more may have committed meanwhile. */
+  protected hasMore(pass: ProjectionPass): boolean {
+    return pass.kind === 'projected';
+  }
+
+  protected override afterPass(): void {
+    // Listeners remove themselves when called: iterate over a copy.
+    for (const listener of Array.from(this.passListeners)) listener();
   }
 
   /**
@@ -97,16 +90,17 @@ export class OrderProjector implements OnApplicationBootstrap, BeforeApplication
    */
   async waitFor(orderId: string, version: number, timeoutMs = 5_000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
+    this.appended();
     for (;;) {
-      // Again on every round: a pass may not reach the order yet while an older transaction
-      // is still open (see OrderProjectionStore.eventsAfter).
-      this.wake();
       if ((await this.store.viewVersion(this.dataSource.manager, orderId)) >= version) return true;
       if (Date.now() >= deadline) {
         this.logger.warn({ orderId, version }, 'read model still behind; answering anyway');
         return false;
       }
       await this.nextPass(50);
+      // Again on every round: a pass may not reach the order yet while an older transaction
+      // is still open (see OrderProjectionStore.eventsAfter).
+      this.wake();
     }
   }
 
@@ -120,30 +114,6 @@ export class OrderProjector implements OnApplicationBootstrap, BeforeApplication
       const timer = setTimeout(done, atMostMs);
       this.passListeners.add(done);
     });
-  }
-
-  private async loop(): Promise<void> {
-    let failures = 0;
-    while (!this.stopping) {
-      this.wakeRequested = false;
-      let delay = this.options.intervalMs;
-      try {
-        const pass = await this.runOnce();
-        failures = 0;
-        if (pass.kind === 'projected') delay = 0;
-      } catch (error) {
-        failures++;
-        delay = Math.min(10_000, this.options.intervalMs * 2 ** failures);
-        this.logger.warn(`Projecting order events failed ${failures} time(s): ${String(error)}`);
-      }
-      // Listeners remove themselves when called: iterate over a copy.
-      for (const listener of Array.from(this.passListeners)) listener();
-      if (this.stopping) break;
-      if (delay === 0 || (this.wakeRequested && failures === 0)) continue;
-      this.nap = new AbortController();
-      await sleep(delay, this.nap.signal);
-      this.nap = undefined;
-    }
   }
 }
 

@@ -175,7 +175,7 @@ export class OrderSagaService {
       return { outcome: 'cancelled' as const, order, before };
     });
     if (step.outcome === 'cancelled') this.metrics.stepCommitted(step.order, step.before);
-    this.projector.wake();
+    this.projector.appended();
     return step.outcome;
   }
 
@@ -281,7 +281,7 @@ export class OrderSagaService {
       step = { order, before };
     });
     if (step) this.metrics.stepCommitted(step.order, step.before);
-    this.projector.wake();
+    this.projector.appended();
   }
 
   /** The order's new facts, its saga state and its public status change, in the caller's transaction. */

@@ -1,25 +1,10 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  Optional,
-} from '@nestjs/common';
-import { sleep } from '#atlas/resilience';
+import { Injectable } from '@nestjs/common';
+import { PollingWorker, type PollingSettings } from '#atlas/worker';
 import { OrderSagaService } from './order-saga.service.js';
 import { OrderSagaStore } from './order-saga.store.js';
 
-export interface TimeoutSchedulerOptions {
-  /** Off in tests that drive `runOnce()` themselves. */
-  readonly enabled: boolean;
-  /** How often it looks for passed deadlines: a timeout fires at most this late. */
-  readonly intervalMs: number;
-}
-
-export const TIMEOUT_SCHEDULER_OPTIONS = Symbol('TIMEOUT_SCHEDULER_OPTIONS');
-
-const DEFAULTS: TimeoutSchedulerOptions = { enabled: true, intervalMs: 500 };
+/** How often it looks for passed deadlines: a timeout fires at most `intervalMs` late. */
+const POLLING: PollingSettings = { enabled: true, intervalMs: 500, maxBackoffMs: 10_000 };
 const BATCH_SIZE = 20;
 /** Longer than cancelling one order can take, so a lease never runs out mid-cancellation. */
 const LEASE_MS = 30_000;
@@ -31,32 +16,14 @@ const LEASE_MS = 30_000;
  * scheduler and a late reply) still act on one order at once, its event store lets one win.
  */
 @Injectable()
-export class OrderTimeoutsScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('OrderTimeouts');
-  private readonly options: TimeoutSchedulerOptions;
-  private running: Promise<void> | undefined;
-  private stopping = false;
-  private nap: AbortController | undefined;
+export class OrderTimeoutsScheduler extends PollingWorker<number> {
+  protected readonly polling = POLLING;
 
   constructor(
     private readonly sagas: OrderSagaStore,
     private readonly saga: OrderSagaService,
-    @Optional() @Inject(TIMEOUT_SCHEDULER_OPTIONS) options?: Partial<TimeoutSchedulerOptions>,
   ) {
-    this.options = { ...DEFAULTS, ...options };
-  }
-
-  onApplicationBootstrap(): void {
-    if (!this.options.enabled) return;
-    this.stopping = false;
-    this.running = this.loop();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    this.nap?.abort();
-    await this.running;
-    this.running = undefined;
+    super('OrderTimeouts', 'looking for passed deadlines');
   }
 
   /** One round: time out every order whose deadline has passed. Returns how many it claimed. */
@@ -75,19 +42,8 @@ export class OrderTimeoutsScheduler implements OnApplicationBootstrap, BeforeApp
     return due.length;
   }
 
-  private async loop(): Promise<void> {
-    while (!this.stopping) {
-      let claimed = 0;
-      try {
-        claimed = await this.runOnce();
-      } catch (error) {
-        this.logger.warn(`Looking for passed deadlines failed: ${String(error)}`);
-      }
-      if (this.stopping) break;
-      if (claimed === BATCH_SIZE) continue;
-      this.nap = new AbortController();
-      await sleep(this.options.intervalMs, this.nap.signal);
-      this.nap = undefined;
-    }
+  /** A full batch means more deadlines may have passed. */
+  protected hasMore(claimed: number): boolean {
+    return claimed === BATCH_SIZE;
   }
 }

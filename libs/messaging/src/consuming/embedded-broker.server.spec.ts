@@ -9,7 +9,7 @@ import {
   widgetHandlers,
 } from '../../test/embedded-consumer-app.js';
 import { startConsumer } from '../../test/embedded-fixtures.js';
-import { eventually } from '../../test/eventually.js';
+import { eventually } from '#atlas/testing';
 import { silentLogger } from '../../test/silent-logger.js';
 import { topicSpecs, widgetRegistered } from '../../test/test-contracts.js';
 import { EmbeddedBroker } from '../embedded/embedded-broker.js';

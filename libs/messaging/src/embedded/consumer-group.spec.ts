@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { eventually, gate } from '../../test/eventually.js';
+import { eventually, gate } from '#atlas/testing';
 import {
   nextGroupJoin,
   type Received,

@@ -1,7 +1,7 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { eventually, gate } from '../../test/eventually.js';
+import { eventually, gate } from '#atlas/testing';
 import {
   type Received,
   received,

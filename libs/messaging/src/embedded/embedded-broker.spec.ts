@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { EachMessagePayload } from 'kafkajs';
-import { eventually, gate } from '../../test/eventually.js';
+import { eventually, gate } from '#atlas/testing';
 import { type Received, received, startConsumer } from '../../test/embedded-fixtures.js';
 import { partitionForKey } from '../partitioning/key-partitioner.js';
 import { silentLogger } from '../../test/silent-logger.js';

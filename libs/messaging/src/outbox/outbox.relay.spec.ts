@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { eventually, gate } from '../../test/eventually.js';
+import { eventually, gate } from '#atlas/testing';
 import { fakeDataSource } from '../../test/fake-database.js';
 import { EmbeddedBroker } from '../embedded/embedded-broker.js';
 import { resolveMessagingOptions, type RelayOptions } from '../messaging-options.js';

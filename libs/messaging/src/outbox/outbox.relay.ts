@@ -1,10 +1,4 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, type EntitySubscriberInterface } from 'typeorm';
 import { errorDetails } from '../errors/error-details.js';
 import { MessagingError } from '../errors/messaging.error.js';
@@ -12,7 +6,8 @@ import { MESSAGING_OPTIONS, type ResolvedMessagingOptions } from '../messaging-o
 import { MessagePublisher, type OutgoingMessage } from '../publishing/message-publisher.js';
 import { takeOutboxWrite } from './outbox-commits.js';
 import { OutboxStore, type PendingOutboxRow } from './outbox.store.js';
-import { backoffDelay, sleep } from '#atlas/resilience';
+import { DatabaseNotifications } from '#atlas/persistence';
+import { PollingWorker } from '#atlas/worker';
 
 /** What one pass of the relay did. */
 export type RelayPass =
@@ -40,26 +35,33 @@ export type RelayPass =
  * failed (or the process died in between), that batch is published a second time, in the same
  * order; consumers absorb the duplicates with their inbox.
  *
+ * Wake-ups. The relay runs a pass as soon as a transaction that wrote to the outbox commits
+ * (in process), and when another replica announces such a commit on the `atlas_outbox`
+ * channel (`LISTEN/NOTIFY`): only the replica holding the lock publishes, so the others' writes
+ * must reach it. The interval is the safety net for anything neither announced.
+ *
  * PGlite serves one connection: each pass uses only its transaction's connection, and the
  * failure bookkeeping runs after that transaction has released it.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('OutboxRelay');
-  private running: Promise<void> | undefined;
-  private stopping = false;
-  private nap: AbortController | undefined;
-  private wakeRequested = false;
+export class OutboxRelay extends PollingWorker<RelayPass> {
+  private unlisten: (() => void) | undefined;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly publisher: MessagePublisher,
     private readonly store: OutboxStore,
     @Inject(MESSAGING_OPTIONS) private readonly options: ResolvedMessagingOptions,
-  ) {}
+    @Optional() private readonly notifications?: DatabaseNotifications,
+  ) {
+    super('OutboxRelay', 'publishing the outbox');
+  }
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (!this.options.relay.enabled) return;
+  protected get polling(): ResolvedMessagingOptions['relay'] {
+    return this.options.relay;
+  }
+
+  protected override async beforeStart(): Promise<void> {
     if (!(await this.store.tableExists(this.dataSource.manager))) {
       throw new MessagingError(
         'MESSAGING.MISSING_TABLES',
@@ -68,44 +70,24 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           '{ enabled: false } if it never publishes)',
       );
     }
-    // Publish right after a transaction that wrote to the outbox commits; the interval is only
-    // the fallback (rows written by another replica, or before a restart).
     this.dataSource.subscribers.push(this.commitListener);
-    this.start();
+    this.unlisten = this.notifications?.listen(OUTBOX_CHANNEL, () => this.wake());
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  protected override afterStop(): void {
     const index = this.dataSource.subscribers.indexOf(this.commitListener);
     if (index >= 0) this.dataSource.subscribers.splice(index, 1);
-    await this.stop();
+    this.unlisten?.();
+    this.unlisten = undefined;
   }
 
   private readonly commitListener: EntitySubscriberInterface = {
     afterTransactionCommit: (event) => {
-      if (takeOutboxWrite(event.queryRunner)) this.wake();
+      if (!takeOutboxWrite(event.queryRunner)) return;
+      this.wake();
+      this.notifications?.announce(OUTBOX_CHANNEL);
     },
   };
-
-  /** Starts polling. Idempotent. */
-  start(): void {
-    if (this.running) return;
-    this.stopping = false;
-    this.running = this.loop();
-  }
-
-  /** Stops polling once the current pass (if any) has finished. */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    this.nap?.abort();
-    await this.running;
-    this.running = undefined;
-  }
-
-  /** Runs the next pass now instead of after the interval, e.g. right after a commit. */
-  wake(): void {
-    this.wakeRequested = true;
-    this.nap?.abort();
-  }
 
   /** One pass: publish the next batch, if this relay holds the lock and there is one. */
   async runOnce(): Promise<RelayPass> {
@@ -128,34 +110,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
-  private async loop(): Promise<void> {
-    let failures = 0;
-    while (!this.stopping) {
-      let delay = this.options.relay.intervalMs;
-      this.wakeRequested = false;
-      try {
-        const pass = await this.runOnce();
-        failures = 0;
-        // A full batch means more may be waiting: go on at once.
-        if (pass.kind === 'published' && pass.count === this.options.relay.batchSize) delay = 0;
-      } catch (error) {
-        failures++;
-        delay = backoffDelay(failures, {
-          initialDelayMs: this.options.relay.intervalMs,
-          maxDelayMs: this.options.relay.maxBackoffMs,
-        });
-        this.logger.warn(
-          `Publishing the outbox failed ${failures} time(s) in a row: ${errorDetails(error).message}; ` +
-            `retrying in ${delay} ms`,
-        );
-      }
-      if (this.stopping) break;
-      // A wake() during the pass may concern rows committed after the batch was claimed.
-      if (this.wakeRequested && failures === 0) continue;
-      this.nap = new AbortController();
-      await sleep(delay, this.nap.signal);
-      this.nap = undefined;
-    }
+  /** A full batch means more may be waiting. */
+  protected hasMore(pass: RelayPass): boolean {
+    return pass.kind === 'published' && pass.count === this.options.relay.batchSize;
   }
 
   private async recordFailure(rows: readonly PendingOutboxRow[], error: unknown): Promise<void> {
@@ -170,6 +127,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 }
+
+/** The channel replicas announce outbox commits on. */
+export const OUTBOX_CHANNEL = 'atlas_outbox';
 
 function toOutgoingMessage(row: PendingOutboxRow): OutgoingMessage {
   return {

@@ -7,12 +7,17 @@ import { type Server, type Socket, connect, createServer } from 'node:net';
 export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
-  private port = 0;
+  private listeningPort = 0;
 
   constructor(private readonly target: { host: string; port: number }) {}
 
+  /** The port it listens on, once started; the same again after `stop()` and `start()`. */
+  get port(): number {
+    return this.listeningPort;
+  }
+
   get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
+    return `redis://127.0.0.1:${this.listeningPort}`;
   }
 
   async start(): Promise<void> {
@@ -29,11 +34,11 @@ export class TcpProxy {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
+      server.listen(this.listeningPort, '127.0.0.1', () => resolve());
     });
     const address = server.address();
     if (address === null || typeof address === 'string') throw new Error('proxy has no port');
-    this.port = address.port;
+    this.listeningPort = address.port;
     this.server = server;
   }
 

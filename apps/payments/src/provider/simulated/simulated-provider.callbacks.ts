@@ -1,16 +1,11 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   PROVIDER_SIGNATURE_HEADER,
   type ProviderCallback,
   type ProviderCallbackType,
 } from '#atlas/contracts';
-import { backoffDelay, sleep } from '#atlas/resilience';
+import { backoffDelay } from '#atlas/resilience';
+import { PollingWorker, type PollingSettings } from '#atlas/worker';
 import { signProviderPayload } from '../../webhooks/provider-signature.js';
 import { type DueCallback, SimulatedProviderLedger } from './simulated-provider.ledger.js';
 import {
@@ -18,8 +13,11 @@ import {
   type SimulatedProviderOptions,
 } from './simulated-provider.options.js';
 
-/** Looks for due callbacks this often even when nothing woke it (another replica's requests). */
-const POLL_INTERVAL_MS = 500;
+/**
+ * Each request wakes it when its callback falls due (`wakeIn`); the interval catches another
+ * replica's requests and retries.
+ */
+const POLLING: PollingSettings = { enabled: true, intervalMs: 500, maxBackoffMs: 30_000 };
 const BATCH_SIZE = 50;
 /** Longer than a delivery can take (its own timeout), so a lease never expires mid-delivery. */
 const LEASE_MS = 30_000;
@@ -33,69 +31,26 @@ const RETRY_BACKOFF = { initialDelayMs: 500, maxDelayMs: 30_000 };
  * means the callback is sent again, and payments must (and does) process it once.
  */
 @Injectable()
-export class SimulatedProviderCallbacks
-  implements OnApplicationBootstrap, BeforeApplicationShutdown
-{
-  private readonly logger = new Logger('SimulatedPaymentProvider');
-  private running: Promise<void> | undefined;
-  private stopping = false;
-  private nap: AbortController | undefined;
-  private wakeTimer: NodeJS.Timeout | undefined;
-  private wakeAt = Number.POSITIVE_INFINITY;
+export class SimulatedProviderCallbacks extends PollingWorker<number> {
+  protected readonly polling = POLLING;
 
   constructor(
     private readonly ledger: SimulatedProviderLedger,
     @Inject(SIMULATED_PROVIDER_OPTIONS) private readonly options: SimulatedProviderOptions,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.stopping = false;
-    this.running = this.loop();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    clearTimeout(this.wakeTimer);
-    this.nap?.abort();
-    await this.running;
-    this.running = undefined;
-  }
-
-  /** Looks again in `ms`, when a callback just requested falls due, instead of at the next poll. */
-  wakeIn(ms: number): void {
-    const at = Date.now() + ms;
-    if (at >= this.wakeAt) return;
-    clearTimeout(this.wakeTimer);
-    this.wakeAt = at;
-    this.wakeTimer = setTimeout(() => {
-      this.wakeAt = Number.POSITIVE_INFINITY;
-      this.nap?.abort();
-    }, ms);
-    this.wakeTimer.unref();
+  ) {
+    super('SimulatedPaymentProvider', 'looking for due callbacks');
   }
 
   /** One round: deliver every callback due now. Returns how many were claimed. */
-  async deliverDue(): Promise<number> {
+  async runOnce(): Promise<number> {
     const due = await this.ledger.claimDue(BATCH_SIZE, LEASE_MS);
     await Promise.all(due.map((callback) => this.deliver(callback)));
     return due.length;
   }
 
-  private async loop(): Promise<void> {
-    while (!this.stopping) {
-      let claimed = 0;
-      try {
-        claimed = await this.deliverDue();
-      } catch (error) {
-        this.logger.warn(`Could not look for due callbacks: ${String(error)}`);
-      }
-      if (this.stopping) break;
-      // A full batch means more may be due: go on at once.
-      if (claimed === BATCH_SIZE) continue;
-      this.nap = new AbortController();
-      await sleep(POLL_INTERVAL_MS, this.nap.signal);
-      this.nap = undefined;
-    }
+  /** A full batch means more may be due. */
+  protected hasMore(claimed: number): boolean {
+    return claimed === BATCH_SIZE;
   }
 
   private async deliver(callback: DueCallback): Promise<void> {
