@@ -3,6 +3,7 @@
  *
  *   npm run bench                              # all scenarios
  *   BENCH_ONLY=request-path npm run bench      # some of them (comma-separated)
+ *   BENCH_ONLY=orders BENCH_SUSTAINED_SECONDS=0 npm run bench   # the order path, no sustained run
  *
  * Prints one table (req/s, p50, p99, the ratio to a bare Fastify hello measured in the same
  * run, CPU per request of the servers on the path, and each figure's target) and writes the
@@ -16,9 +17,10 @@ import { cpus, totalmem } from 'node:os';
 import { z } from 'zod';
 import { envVar, parseConfig } from '#atlas/config';
 import type { BenchRow } from './support/bench-row.js';
+import { measureOrders } from './scenarios/orders.js';
 import { measureRequestPath } from './scenarios/request-path.js';
 
-const SCENARIOS = ['request-path'] as const;
+const SCENARIOS = ['request-path', 'orders'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const config = parseConfig(
@@ -26,6 +28,13 @@ const config = parseConfig(
   z.object({
     BENCH_SECONDS: envVar.int(10, 1),
     BENCH_CONNECTIONS: envVar.int(32, 1, 1_000),
+    BENCH_ORDERS: envVar.int(200, 1),
+    BENCH_ORDER_RATE: envVar.int(20, 1, 1_000),
+    BENCH_SUSTAINED_SECONDS: envVar.int(60, 0),
+    BENCH_SUSTAINED_RATE: envVar.int(50, 1, 1_000),
+    BENCH_PROVIDER_DELAYS: envVar
+      .list('0,100')
+      .pipe(z.array(z.string().regex(/^\d+$/).transform(Number))),
     BENCH_ONLY: envVar
       .list(SCENARIOS.join(','))
       .pipe(z.array(z.enum(SCENARIOS)))
@@ -37,6 +46,15 @@ const config = parseConfig(
 const run: Record<Scenario, () => Promise<BenchRow[]>> = {
   'request-path': () =>
     measureRequestPath({ seconds: config.BENCH_SECONDS, connections: config.BENCH_CONNECTIONS }),
+  orders: () =>
+    measureOrders({
+      orders: config.BENCH_ORDERS,
+      ratePerSecond: config.BENCH_ORDER_RATE,
+      warmup: 20,
+      providerDelaysMs: config.BENCH_PROVIDER_DELAYS,
+      sustainedSeconds: config.BENCH_SUSTAINED_SECONDS,
+      sustainedPerSecond: config.BENCH_SUSTAINED_RATE,
+    }),
 };
 
 const rows: BenchRow[] = [];

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import { z } from 'zod';
 import { Client } from 'pg';
 import { perService, SERVICE_NAMES, type ServiceName } from '#atlas/contracts';
 import { freePort } from '../../apps/embedded/src/free-port.js';
@@ -11,6 +12,8 @@ import {
 export interface BenchPlatform {
   readonly platform: DistributedPlatform;
   readonly ports: Readonly<Record<ServiceName, number>>;
+  /** The run's name: its Kafka and Redis namespace, and in its database names. */
+  readonly run: string;
   /** Stops the processes, drops the run's databases and deletes its Kafka topics. */
   cleanUp(): Promise<void>;
 }
@@ -43,6 +46,8 @@ export async function startBenchPlatform(env: NodeJS.ProcessEnv): Promise<BenchP
       REDIS_NAMESPACE: run,
       CATALOG_SEED_DEMO: 'false',
       ...env,
+      // BENCH_SERVICE_ENV='{"OTEL_SDK_DISABLED":"true"}' tries a setting on every service.
+      ...serviceEnv(),
     },
     stdio: process.env.BENCH_VERBOSE === 'true' ? 'inherit' : 'ignore',
     // BENCH_PROFILE_DIR=/tmp/prof writes one V8 CPU profile per service when it stops.
@@ -70,5 +75,10 @@ export async function startBenchPlatform(env: NodeJS.ProcessEnv): Promise<BenchP
       await kafka.disconnect();
     }
   };
-  return { platform, ports, cleanUp };
+  return { platform, ports, run, cleanUp };
+}
+
+function serviceEnv(): Record<string, string> {
+  const text = process.env.BENCH_SERVICE_ENV;
+  return text ? z.record(z.string(), z.string()).parse(JSON.parse(text)) : {};
 }

@@ -56,7 +56,7 @@ export const DEFAULT_CONSUMER_RETRY: ConsumerRetryOptions = {
 
 export const DEFAULT_RELAY: RelayOptions = {
   enabled: true,
-  intervalMs: 100,
+  intervalMs: 1_000,
   batchSize: 100,
   maxBackoffMs: 10_000,
 };
