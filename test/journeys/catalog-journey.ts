@@ -168,6 +168,11 @@ export function catalogJourney(platform: () => PlatformUnderTest): void {
     expect(await search(`${word} -${other}`)).toEqual([onlyWord.id]);
     expect(await search(`"${word} edition"`)).toEqual([onlyWord.id]);
     expect(await search(`nothing${randomUUID().slice(0, 6)}`)).toEqual([]);
+
+    // A NUL cannot reach PostgreSQL's text: it used to answer 500 from deep in the query.
+    const nul = await client().request('GET', '/v1/products?q=%00');
+    expect([nul.status, Problem.parse(nul.body).code]).toEqual([400, 'REQUEST.INVALID']);
+    expect((await client().request('GET', '/health/ready')).status).toBe(200);
   });
 
   it('stores an image checked by its content and serves it back at the product’s imageUrl', async () => {
