@@ -40,11 +40,11 @@ class InMemoryOutboxStore extends OutboxStore {
     });
   }
 
-  override async tryLock(): Promise<boolean> {
-    return !this.lockedByAnotherRelay;
-  }
-
-  override async claimBatch(_: EntityManager, limit: number): Promise<PendingOutboxRow[]> {
+  override async claimBatch(
+    _: EntityManager,
+    limit: number,
+  ): Promise<PendingOutboxRow[] | 'locked-elsewhere'> {
+    if (this.lockedByAnotherRelay) return 'locked-elsewhere';
     return this.rows
       .filter((row) => !row.published)
       .sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)))

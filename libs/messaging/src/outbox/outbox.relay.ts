@@ -94,8 +94,9 @@ export class OutboxRelay extends PollingWorker<RelayPass> {
     let claimed: PendingOutboxRow[] = [];
     try {
       return await this.dataSource.transaction(async (manager): Promise<RelayPass> => {
-        if (!(await this.store.tryLock(manager))) return { kind: 'locked-elsewhere' };
-        claimed = await this.store.claimBatch(manager, this.options.relay.batchSize);
+        const batch = await this.store.claimBatch(manager, this.options.relay.batchSize);
+        if (batch === 'locked-elsewhere') return { kind: 'locked-elsewhere' };
+        claimed = batch;
         if (claimed.length === 0) return { kind: 'empty' };
         await this.publisher.publish(claimed.map(toOutgoingMessage));
         await this.store.markPublished(

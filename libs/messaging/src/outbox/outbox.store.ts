@@ -23,30 +23,34 @@ export const OUTBOX_RELAY_LOCK = '7303714105116';
 @Injectable()
 export class OutboxStore {
   /**
-   * A transaction-scoped advisory lock: while one relay holds it, the others skip their turn
-   * instead of waiting, and it is released by the commit or rollback (also when the process
-   * dies, with its connection).
+   * Takes the relay lock and, if this transaction got it, the oldest unpublished rows, locked
+   * until the transaction ends: one statement, one round trip (it was two, on every pass of
+   * every relay). The lock is transaction-scoped and advisory: while one relay holds it, the
+   * others skip their turn instead of waiting, and it goes with the commit or rollback (also
+   * when the process dies, with its connection).
    */
-  async tryLock(manager: EntityManager): Promise<boolean> {
+  async claimBatch(
+    manager: EntityManager,
+    limit: number,
+  ): Promise<PendingOutboxRow[] | 'locked-elsewhere'> {
     const rows: unknown = await manager.query(
-      'SELECT pg_try_advisory_xact_lock($1::bigint) AS locked',
-      [OUTBOX_RELAY_LOCK],
+      `WITH lock AS MATERIALIZED (SELECT pg_try_advisory_xact_lock($1::bigint) AS locked)
+       SELECT lock.locked, pending.id, pending.topic, pending.key, pending.payload, pending.headers
+         FROM lock
+         LEFT JOIN LATERAL (
+              SELECT id, topic, key, payload, headers
+                FROM outbox
+               WHERE lock.locked AND published_at IS NULL
+               ORDER BY id
+               LIMIT $2
+                 FOR UPDATE SKIP LOCKED) pending ON true`,
+      [OUTBOX_RELAY_LOCK, limit],
     );
-    return z.array(z.object({ locked: z.boolean() })).parse(rows)[0]?.locked === true;
-  }
-
-  /** The oldest unpublished rows, locked until the transaction ends. */
-  async claimBatch(manager: EntityManager, limit: number): Promise<PendingOutboxRow[]> {
-    const rows: unknown = await manager.query(
-      `SELECT id, topic, key, payload, headers
-         FROM outbox
-        WHERE published_at IS NULL
-        ORDER BY id
-        LIMIT $1
-        FOR UPDATE SKIP LOCKED`,
-      [limit],
-    );
-    return z.array(PendingOutboxRow).parse(rows);
+    const claimed = z
+      .array(z.object({ locked: z.boolean(), id: z.string().nullable() }).loose())
+      .parse(rows);
+    if (claimed[0]?.locked !== true) return 'locked-elsewhere';
+    return z.array(PendingOutboxRow).parse(claimed.filter((row) => row.id !== null));
   }
 
   async markPublished(manager: EntityManager, ids: readonly string[]): Promise<void> {
