@@ -17,10 +17,11 @@ import { cpus, totalmem } from 'node:os';
 import { z } from 'zod';
 import { envVar, parseConfig } from '#atlas/config';
 import type { BenchRow } from './support/bench-row.js';
+import { measureEmbedded } from './scenarios/embedded.js';
 import { measureOrders } from './scenarios/orders.js';
 import { measureRequestPath } from './scenarios/request-path.js';
 
-const SCENARIOS = ['request-path', 'orders'] as const;
+const SCENARIOS = ['request-path', 'orders', 'embedded'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const config = parseConfig(
@@ -34,7 +35,8 @@ const config = parseConfig(
     BENCH_SUSTAINED_RATE: envVar.int(50, 1, 1_000),
     BENCH_PROVIDER_DELAYS: envVar
       .list('0,100')
-      .pipe(z.array(z.string().regex(/^\d+$/).transform(Number))),
+      .pipe(z.array(z.string().regex(/^\d+$/).transform(Number)))
+      .default([0, 100]),
     BENCH_ONLY: envVar
       .list(SCENARIOS.join(','))
       .pipe(z.array(z.enum(SCENARIOS)))
@@ -55,6 +57,7 @@ const run: Record<Scenario, () => Promise<BenchRow[]>> = {
       sustainedSeconds: config.BENCH_SUSTAINED_SECONDS,
       sustainedPerSecond: config.BENCH_SUSTAINED_RATE,
     }),
+  embedded: () => measureEmbedded(),
 };
 
 const rows: BenchRow[] = [];
