@@ -54,7 +54,7 @@ export class NotificationsModule {
           provide: DeliveryWorkerSettings,
           useValue: {
             enabled: true,
-            intervalMs: 500,
+            intervalMs: 5_000,
             maxBackoffMs: 30_000,
             batchSize: 20,
             inFlightLeaseMs: 60_000,

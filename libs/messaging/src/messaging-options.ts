@@ -56,7 +56,9 @@ export const DEFAULT_CONSUMER_RETRY: ConsumerRetryOptions = {
 
 export const DEFAULT_RELAY: RelayOptions = {
   enabled: true,
-  intervalMs: 1_000,
+  // Commits wake the relay (in process, and across replicas by NOTIFY): the poll is only the
+  // safety net, and each poll is a transaction on every service's database.
+  intervalMs: 5_000,
   batchSize: 100,
   maxBackoffMs: 10_000,
 };

@@ -13,8 +13,9 @@ class PlannedWorker extends PollingWorker<number> {
     protected readonly polling: PollingSettings,
     private readonly plan: (number | Error)[],
     private readonly fullBatch = 10,
+    database?: { readonly acrossProcesses: boolean },
   ) {
-    super('PlannedWorker', 'doing planned work');
+    super('PlannedWorker', 'doing planned work', database);
   }
 
   async runOnce(): Promise<number> {
@@ -95,7 +96,7 @@ describe('PollingWorker', () => {
 
   it('backs off after failures, waiting longer each time, and recovers', async () => {
     const failing = new Error('the database is down');
-    const worker = new PlannedWorker(settings({ intervalMs: 20, maxBackoffMs: 1_000 }), [
+    const worker = new PlannedWorker(settings({ initialBackoffMs: 20, maxBackoffMs: 1_000 }), [
       failing,
       failing,
       failing,
@@ -116,7 +117,10 @@ describe('PollingWorker', () => {
   });
 
   it('a wake() does not cut a backoff short, and stop() does', async () => {
-    const worker = new PlannedWorker(settings({ intervalMs: 60_000 }), [new Error('down'), 1]);
+    const worker = new PlannedWorker(settings({ initialBackoffMs: 60_000 }), [
+      new Error('down'),
+      1,
+    ]);
     worker.start();
     await eventually(() => expect(worker.started).toHaveLength(1));
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -143,20 +147,41 @@ describe('PollingWorker', () => {
     expect(worker.started).toHaveLength(1);
   });
 
-  it('wakeIn(ms) runs a pass once the time has come, keeping the earliest of several', async () => {
-    const worker = new PlannedWorker(settings(), [1, 1, 1]);
+  it('wakeIn(ms) runs a pass at each time asked for, and one for times a moment apart', async () => {
+    const worker = new PlannedWorker(settings(), [1, 1, 1, 1]);
     worker.start();
     try {
       await eventually(() => expect(worker.started).toHaveLength(1));
       const asked = Date.now();
-      worker.wakeIn(60_000);
+      worker.wakeIn(120);
       worker.wakeIn(30);
+      worker.wakeIn(31);
       await eventually(() => expect(worker.started).toHaveLength(2));
       expect((worker.started[1] ?? 0) - asked).toBeGreaterThanOrEqual(25);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(worker.started).toHaveLength(2);
+      await eventually(() => expect(worker.started).toHaveLength(3));
+      expect((worker.started[2] ?? 0) - asked).toBeGreaterThanOrEqual(115);
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      expect(worker.started).toHaveLength(3);
     } finally {
       await worker.stop();
+    }
+  });
+
+  it('polls six times less often where no other process shares its database', async () => {
+    const shared = new PlannedWorker(settings({ intervalMs: 30 }), [], 10, {
+      acrossProcesses: true,
+    });
+    const alone = new PlannedWorker(settings({ intervalMs: 30 }), [], 10, {
+      acrossProcesses: false,
+    });
+    shared.start();
+    alone.start();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(shared.started.length).toBeGreaterThanOrEqual(3);
+      expect(alone.started).toHaveLength(1);
+    } finally {
+      await Promise.all([shared.stop(), alone.stop()]);
     }
   });
 

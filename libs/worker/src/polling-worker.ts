@@ -18,9 +18,17 @@ export abstract class PollingSettings {
    * `wake()` announced (another replica's writes, a restart, a missed notification).
    */
   abstract readonly intervalMs: number;
-  /** The longest wait after failures in a row; the wait doubles from `intervalMs` up to it. */
+  /** The longest wait after failures in a row. */
   abstract readonly maxBackoffMs: number;
+  /** The first wait after a failure, doubling up to `maxBackoffMs`; default 200 ms. */
+  readonly initialBackoffMs?: number;
 }
+
+const DEFAULT_INITIAL_BACKOFF_MS = 200;
+/** How much longer the idle poll is where no other process shares the database. */
+const ALONE_FACTOR = 6;
+/** Wake-ups asked for this close together are one. */
+const WAKE_SLACK_MS = 5;
 
 /**
  * The one shape of every background loop in Atlas (the outbox relay, the order projector, the
@@ -34,7 +42,7 @@ export abstract class PollingSettings {
  *   `intervalMs`, unless `wake()` cuts the wait short. A `wake()` that arrives during a pass
  *   runs one more pass right after, since it may announce work the pass did not see;
  * - a pass that throws is logged and followed by a backoff (`backoffDelay` from
- *   `#atlas/resilience`, doubling from `intervalMs` to `maxBackoffMs`) that wake-ups do not cut
+ *   `#atlas/resilience`, doubling from `initialBackoffMs` to `maxBackoffMs`) that wake-ups do not cut
  *   short: a burst of commits against a broker that is down must not become a hot loop.
  */
 export abstract class PollingWorker<Pass>
@@ -49,15 +57,27 @@ export abstract class PollingWorker<Pass>
   private nap: AbortController | undefined;
   /** False during a backoff: wake-ups wait for it, only `stop()` cuts it short. */
   private napWakeable = true;
-  private wakeTimer: NodeJS.Timeout | undefined;
-  private wakeAt = Number.POSITIVE_INFINITY;
+  private readonly wakeTimers = new Set<NodeJS.Timeout>();
+  private readonly wakeAts: number[] = [];
 
-  /** `activity` names what a pass does, for log lines: "publishing the outbox". */
+  /**
+   * `activity` names what a pass does, for log lines: "publishing the outbox". `database` is
+   * the worker's database as `DatabaseNotifications` describes it: where no other process
+   * shares it (embedded mode), every piece of work is announced in process, the poll only
+   * guards against a missed wake-up, and it runs `ALONE_FACTOR` times less often.
+   */
   protected constructor(
     name: string,
     private readonly activity: string,
+    private readonly database?: { readonly acrossProcesses: boolean },
   ) {
     this.logger = new Logger(name);
+  }
+
+  /** How long an idle worker waits before it looks anyway. */
+  protected get idleIntervalMs(): number {
+    const alone = this.database?.acrossProcesses === false;
+    return alone ? this.polling.intervalMs * ALONE_FACTOR : this.polling.intervalMs;
   }
 
   /** One pass. Tests whose worker is not `enabled` call it directly. */
@@ -99,8 +119,9 @@ export abstract class PollingWorker<Pass>
   /** Stops once the pass in progress (if any) has finished. */
   async stop(): Promise<void> {
     this.stopRequested = true;
-    clearTimeout(this.wakeTimer);
-    this.wakeAt = Number.POSITIVE_INFINITY;
+    for (const timer of this.wakeTimers) clearTimeout(timer);
+    this.wakeTimers.clear();
+    this.wakeAts.length = 0;
     this.nap?.abort();
     await this.running;
     this.running = undefined;
@@ -117,25 +138,29 @@ export abstract class PollingWorker<Pass>
     if (this.napWakeable) this.nap?.abort();
   }
 
-  /** Runs a pass in `ms` (work falls due then), unless an earlier wake-up is already set. */
+  /**
+   * Runs a pass in `ms`, when work falls due (a retry, a deadline). Each time asked for gets
+   * its own wake-up, except one within a few milliseconds of a wake-up already set.
+   */
   wakeIn(ms: number): void {
     if (ms <= 0) return this.wake();
     const at = Date.now() + ms;
-    if (at >= this.wakeAt) return;
-    clearTimeout(this.wakeTimer);
-    this.wakeAt = at;
-    this.wakeTimer = setTimeout(() => {
-      this.wakeAt = Number.POSITIVE_INFINITY;
+    if (this.wakeAts.some((existing) => Math.abs(existing - at) <= WAKE_SLACK_MS)) return;
+    this.wakeAts.push(at);
+    const timer = setTimeout(() => {
+      this.wakeTimers.delete(timer);
+      this.wakeAts.splice(this.wakeAts.indexOf(at), 1);
       this.wake();
     }, ms);
-    this.wakeTimer.unref();
+    timer.unref();
+    this.wakeTimers.add(timer);
   }
 
   private async loop(): Promise<void> {
     let failures = 0;
     while (!this.stopRequested) {
       this.wakeRequested = false;
-      let delay = this.polling.intervalMs;
+      let delay = this.idleIntervalMs;
       try {
         const pass = await this.runOnce();
         failures = 0;
@@ -143,7 +168,7 @@ export abstract class PollingWorker<Pass>
       } catch (error) {
         failures++;
         delay = backoffDelay(failures, {
-          initialDelayMs: this.polling.intervalMs,
+          initialDelayMs: this.polling.initialBackoffMs ?? DEFAULT_INITIAL_BACKOFF_MS,
           maxDelayMs: this.polling.maxBackoffMs,
         });
         this.logger.warn(

@@ -1,9 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { newEvent, ProductChanged, type ImportRowError } from '#atlas/contracts';
 import { OutboxService } from '#atlas/messaging';
-import { msFromNow } from '#atlas/persistence';
+import { DatabaseNotifications, msFromNow } from '#atlas/persistence';
 import { PollingSettings, PollingWorker } from '#atlas/worker';
 import { ProductsService } from '../products/products.service.js';
 import { ImportJobRecord } from './import-job.entity.js';
@@ -26,7 +26,7 @@ export abstract class ImportWorkerSettings extends PollingSettings {
 
 export const DEFAULT_IMPORT_WORKER: ImportWorkerSettings = {
   enabled: true,
-  intervalMs: 1_000,
+  intervalMs: 5_000,
   maxBackoffMs: 30_000,
   leaseMs: 30_000,
   batchSize: 100,
@@ -54,8 +54,9 @@ export class ImportJobWorker extends PollingWorker<boolean> {
     private readonly outbox: OutboxService,
     private readonly products: ProductsService,
     private readonly settings: ImportWorkerSettings,
+    @Optional() database?: DatabaseNotifications,
   ) {
-    super(ImportJobWorker.name, 'running an import batch');
+    super(ImportJobWorker.name, 'running an import batch', database);
   }
 
   protected get polling(): ImportWorkerSettings {

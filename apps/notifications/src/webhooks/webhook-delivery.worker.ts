@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { msFromNow } from '#atlas/persistence';
+import { Injectable, Optional } from '@nestjs/common';
+import { DatabaseNotifications, msFromNow } from '#atlas/persistence';
 import { PollingSettings, PollingWorker } from '#atlas/worker';
 import { DataSource, In } from 'typeorm';
 import { WebhookDeliveryRecord } from './webhook-delivery.entity.js';
@@ -10,8 +10,8 @@ import { WebhookSender, type SendResult } from './webhook-sender.js';
 
 /**
  * The worker's settings, injected by this class (`{ provide: DeliveryWorkerSettings, useValue }`).
- * Recording deliveries wakes the worker; `intervalMs` is how often an idle one looks anyway
- * (retries falling due, deliveries recorded by another replica).
+ * Recording deliveries wakes the worker, and so does a retry falling due; `intervalMs` is how
+ * often an idle one looks anyway (deliveries and retries of another replica).
  */
 export abstract class DeliveryWorkerSettings extends PollingSettings {
   /** Deliveries sent at once by one worker. */
@@ -35,8 +35,9 @@ export class WebhookDeliveryWorker extends PollingWorker<number> {
     private readonly dataSource: DataSource,
     private readonly sender: WebhookSender,
     private readonly settings: DeliveryWorkerSettings,
+    @Optional() database?: DatabaseNotifications,
   ) {
-    super(WebhookDeliveryWorker.name, 'sending due webhook deliveries');
+    super(WebhookDeliveryWorker.name, 'sending due webhook deliveries', database);
   }
 
   protected get polling(): DeliveryWorkerSettings {
@@ -103,9 +104,8 @@ export class WebhookDeliveryWorker extends PollingWorker<number> {
       );
       return;
     }
-    await repository.update(delivery.id, {
-      ...failure,
-      nextAttemptAt: msFromNow(retryDelayMs(this.settings.retry, attempts)),
-    });
+    const delay = retryDelayMs(this.settings.retry, attempts);
+    await repository.update(delivery.id, { ...failure, nextAttemptAt: msFromNow(delay) });
+    this.wakeIn(delay);
   }
 }

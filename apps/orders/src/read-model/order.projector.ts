@@ -9,7 +9,7 @@ import { type Checkpoint, OrderProjectionStore } from './order-projection.store.
  * Commits that append wake it (here, and on the replica holding the checkpoint through
  * `atlas_order_events`), so the interval only catches what no announcement reached.
  */
-const POLLING: PollingSettings = { enabled: true, intervalMs: 1_000, maxBackoffMs: 10_000 };
+const POLLING: PollingSettings = { enabled: true, intervalMs: 5_000, maxBackoffMs: 10_000 };
 const BATCH_SIZE = 500;
 /** The channel replicas announce appended order events on. */
 const CHANNEL = 'atlas_order_events';
@@ -45,7 +45,7 @@ export class OrderProjector extends PollingWorker<ProjectionPass> {
     private readonly store: OrderProjectionStore,
     @Optional() private readonly notifications?: DatabaseNotifications,
   ) {
-    super('OrderProjector', 'projecting order events');
+    super('OrderProjector', 'projecting order events', notifications);
   }
 
   protected override beforeStart(): void {

@@ -25,6 +25,8 @@ const UpdateResult = z.tuple([z.array(z.unknown()), z.number()]);
  */
 @Injectable()
 export class OrderSagaStore {
+  private readonly deadlineListeners = new Set<(at: Date) => void>();
+
   constructor(
     private readonly dataSource: DataSource,
     @Inject(SAGA_TIMEOUTS) private readonly timeouts: SagaTimeouts,
@@ -33,14 +35,31 @@ export class OrderSagaStore {
   /** Records the step the order is now at, with a fresh deadline (none once it is over). */
   async track(manager: EntityManager, order: Order, now = new Date()): Promise<void> {
     const step = sagaStepOf(order.status);
+    const deadline = deadlineFor(step, this.timeouts, now);
     await manager.query(
       `INSERT INTO order_sagas (order_id, step, deadline_at, claimed_until, updated_at)
        VALUES ($1, $2, $3, NULL, $4)
        ON CONFLICT (order_id) DO UPDATE
          SET step = EXCLUDED.step, deadline_at = EXCLUDED.deadline_at,
              claimed_until = NULL, updated_at = EXCLUDED.updated_at`,
-      [order.id, step, deadlineFor(step, this.timeouts, now), now],
+      [order.id, step, deadline, now],
     );
+    if (deadline) for (const listener of this.deadlineListeners) listener(deadline);
+  }
+
+  /** Calls `listener` with each deadline this process sets; returns the way to stop. */
+  onDeadline(listener: (at: Date) => void): () => void {
+    this.deadlineListeners.add(listener);
+    return () => void this.deadlineListeners.delete(listener);
+  }
+
+  /** The earliest deadline still ahead, whichever replica set it. */
+  async nextDeadline(): Promise<Date | undefined> {
+    const rows: unknown = await this.dataSource.query(
+      `SELECT min(deadline_at) AS at FROM order_sagas WHERE deadline_at > now()`,
+    );
+    const at = z.array(z.object({ at: z.date().nullable() })).parse(rows)[0]?.at;
+    return at ?? undefined;
   }
 
   /**

@@ -1,10 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { DatabaseNotifications } from '#atlas/persistence';
 import { PollingWorker, type PollingSettings } from '#atlas/worker';
 import { OrderSagaService } from './order-saga.service.js';
 import { OrderSagaStore } from './order-saga.store.js';
 
-/** How often it looks for passed deadlines: a timeout fires at most `intervalMs` late. */
-const POLLING: PollingSettings = { enabled: true, intervalMs: 500, maxBackoffMs: 10_000 };
+/**
+ * It wakes at the earliest deadline it knows of (set in this process, or found after a pass);
+ * the interval is how soon it learns of deadlines that other replicas set earlier than those.
+ */
+const POLLING: PollingSettings = { enabled: true, intervalMs: 5_000, maxBackoffMs: 10_000 };
 const BATCH_SIZE = 20;
 /** Longer than cancelling one order can take, so a lease never runs out mid-cancellation. */
 const LEASE_MS = 30_000;
@@ -18,12 +22,22 @@ const LEASE_MS = 30_000;
 @Injectable()
 export class OrderTimeoutsScheduler extends PollingWorker<number> {
   protected readonly polling = POLLING;
+  private stopListening: (() => void) | undefined;
 
   constructor(
     private readonly sagas: OrderSagaStore,
     private readonly saga: OrderSagaService,
+    @Optional() database?: DatabaseNotifications,
   ) {
-    super('OrderTimeouts', 'looking for passed deadlines');
+    super('OrderTimeouts', 'looking for passed deadlines', database);
+  }
+
+  protected override beforeStart(): void {
+    this.stopListening = this.sagas.onDeadline((at) => this.wakeIn(untilJustAfter(at)));
+  }
+
+  protected override afterStop(): void {
+    this.stopListening?.();
   }
 
   /** One round: time out every order whose deadline has passed. Returns how many it claimed. */
@@ -39,6 +53,8 @@ export class OrderTimeoutsScheduler extends PollingWorker<number> {
         await this.sagas.release(saga.orderId).catch(() => undefined);
       }
     }
+    const next = await this.sagas.nextDeadline();
+    if (next) this.wakeIn(untilJustAfter(next));
     return due.length;
   }
 
@@ -46,4 +62,9 @@ export class OrderTimeoutsScheduler extends PollingWorker<number> {
   protected hasMore(claimed: number): boolean {
     return claimed === BATCH_SIZE;
   }
+}
+
+/** Milliseconds until just after `at`, so that the deadline has passed when the pass runs. */
+function untilJustAfter(at: Date): number {
+  return at.getTime() - Date.now() + 5;
 }

@@ -54,7 +54,7 @@ export class OutboxRelay extends PollingWorker<RelayPass> {
     @Inject(MESSAGING_OPTIONS) private readonly options: ResolvedMessagingOptions,
     @Optional() private readonly notifications?: DatabaseNotifications,
   ) {
-    super('OutboxRelay', 'publishing the outbox');
+    super('OutboxRelay', 'publishing the outbox', notifications);
   }
 
   protected get polling(): ResolvedMessagingOptions['relay'] {

@@ -1,9 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   PROVIDER_SIGNATURE_HEADER,
   type ProviderCallback,
   type ProviderCallbackType,
 } from '#atlas/contracts';
+import { DatabaseNotifications } from '#atlas/persistence';
 import { backoffDelay } from '#atlas/resilience';
 import { PollingWorker, type PollingSettings } from '#atlas/worker';
 import { signProviderPayload } from '../../webhooks/provider-signature.js';
@@ -14,10 +15,10 @@ import {
 } from './simulated-provider.options.js';
 
 /**
- * Each request wakes it when its callback falls due (`wakeIn`); the interval catches another
- * replica's requests and retries.
+ * Each request and each retry wakes it when its callback falls due (`wakeIn`); the interval
+ * catches another replica's requests and retries.
  */
-const POLLING: PollingSettings = { enabled: true, intervalMs: 500, maxBackoffMs: 30_000 };
+const POLLING: PollingSettings = { enabled: true, intervalMs: 5_000, maxBackoffMs: 30_000 };
 const BATCH_SIZE = 50;
 /** Longer than a delivery can take (its own timeout), so a lease never expires mid-delivery. */
 const LEASE_MS = 30_000;
@@ -37,8 +38,9 @@ export class SimulatedProviderCallbacks extends PollingWorker<number> {
   constructor(
     private readonly ledger: SimulatedProviderLedger,
     @Inject(SIMULATED_PROVIDER_OPTIONS) private readonly options: SimulatedProviderOptions,
+    @Optional() database?: DatabaseNotifications,
   ) {
-    super('SimulatedPaymentProvider', 'looking for due callbacks');
+    super('SimulatedPaymentProvider', 'looking for due callbacks', database);
   }
 
   /** One round: deliver every callback due now. Returns how many were claimed. */
@@ -83,6 +85,7 @@ export class SimulatedProviderCallbacks extends PollingWorker<number> {
         `${failure}; retrying in ${delay} ms`,
     );
     await this.ledger.scheduleRetry(callback.reference, delay, failure);
+    this.wakeIn(delay);
   }
 }
 
