@@ -22,14 +22,12 @@ import { badRequest } from '#atlas/http';
 import { CurrentUser, RequirePermissions, type AuthenticatedUser } from '#atlas/security';
 import { OrdersQueries, type OrderHistoryEntry } from './orders.queries.js';
 import { OrdersService } from './orders.service.js';
-import { OrderSagaService } from './saga/order-saga.service.js';
 
 @Controller('v1/orders')
 export class OrdersController {
   constructor(
     private readonly orders: OrdersService,
     private readonly queries: OrdersQueries,
-    private readonly saga: OrderSagaService,
   ) {}
 
   /** 202: the order is accepted and its saga runs on; poll or subscribe for the outcome. */
@@ -85,7 +83,7 @@ export class OrdersController {
     @Param('id', ParseUUIDPipe) id: string,
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<Order> {
-    await this.saga.cancelOnRequest(id, user);
+    await this.orders.cancel(id, user);
     return this.queries.get(id, user);
   }
 }

@@ -294,7 +294,7 @@ describe('the saga’s timeouts', () => {
 describe('cancellation and late replies', () => {
   it('lets the owner or an admin cancel an order in progress, and nobody else see it', async () => {
     const on = await replica();
-    const saga = on.get(OrderSagaService);
+    const commands = on.get(OrdersService);
     const mine = await place(on);
     const theirs = await place(on);
     await on.send(StockReserved, reserved(theirs.orderId, 7_700));
@@ -303,16 +303,16 @@ describe('cancellation and late replies', () => {
       (view) => view?.status === 'STOCK_RESERVED',
     );
 
-    await expect(saga.cancelOnRequest(mine.orderId, customer(randomUUID()))).rejects.toMatchObject({
+    await expect(commands.cancel(mine.orderId, customer(randomUUID()))).rejects.toMatchObject({
       code: 'ORDERS.NOT_FOUND',
       status: 404,
     });
-    await expect(saga.cancelOnRequest(randomUUID(), customer(mine.customerId))).rejects.toThrow(
+    await expect(commands.cancel(randomUUID(), customer(mine.customerId))).rejects.toThrow(
       AppError,
     );
 
-    await saga.cancelOnRequest(mine.orderId, customer(mine.customerId));
-    await saga.cancelOnRequest(theirs.orderId, admin(randomUUID()));
+    await commands.cancel(mine.orderId, customer(mine.customerId));
+    await commands.cancel(theirs.orderId, admin(randomUUID()));
     expect(await orders.view(mine.orderId)).toMatchObject({
       status: 'CANCELLED',
       reason: 'CUSTOMER_CANCELLED',
@@ -331,9 +331,7 @@ describe('cancellation and late replies', () => {
       'orders.order-status-changed.v1',
     ]);
 
-    await expect(
-      saga.cancelOnRequest(mine.orderId, customer(mine.customerId)),
-    ).rejects.toMatchObject({
+    await expect(commands.cancel(mine.orderId, customer(mine.customerId))).rejects.toMatchObject({
       code: 'ORDERS.NOT_CANCELLABLE',
       status: 409,
     });
@@ -342,7 +340,7 @@ describe('cancellation and late replies', () => {
   it('gives back stock reserved after the cancellation, and records the voided payment once', async () => {
     const on = await replica();
     const { orderId, customerId } = await place(on);
-    await on.get(OrderSagaService).cancelOnRequest(orderId, customer(customerId));
+    await on.get(OrdersService).cancel(orderId, customer(customerId));
 
     await on.send(StockReserved, reserved(orderId));
     await on.send(PaymentAuthorized, {

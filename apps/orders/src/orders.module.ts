@@ -19,6 +19,7 @@ import { OrderSagaService } from './saga/order-saga.service.js';
 import { OrderSagaStore } from './saga/order-saga.store.js';
 import { OrderTimeoutsScheduler } from './saga/order-timeouts.scheduler.js';
 import { SagaHandlers } from './saga/saga.handlers.js';
+import { OrderStepWriter } from './write-side/order-step.writer.js';
 
 /**
  * Orders, event-sourced: the write side appends to the event store; a projector keeps the
@@ -52,6 +53,7 @@ export class OrdersModule {
         OrderSagaService,
         OrderSagaMetrics,
         OrderTimeoutsScheduler,
+        OrderStepWriter,
       ],
     };
   }

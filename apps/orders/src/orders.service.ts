@@ -1,27 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import {
-  newEvent,
-  OrderAccepted,
-  OrderPlaced,
-  OrderStatusChanged,
-  type PlaceOrderRequest,
-} from '#atlas/contracts';
+import { newEvent, OrderAccepted, OrderPlaced, type PlaceOrderRequest } from '#atlas/contracts';
+import { notFound } from '#atlas/http';
 import { OutboxService } from '#atlas/messaging';
+import { can, type AuthenticatedUser } from '#atlas/security';
+import type { CancellationReason } from './domain/order-events.js';
 import { Order } from './domain/order.js';
-import { OrderEventStore } from './event-store/order-event-store.js';
 import { IdempotencyService } from './idempotency/idempotency.service.js';
-import { OrderProjector } from './read-model/order.projector.js';
-import { OrderSagaStore } from './saga/order-saga.store.js';
+import { OrderSagaService } from './saga/order-saga.service.js';
+import { OrderStepWriter } from './write-side/order-step.writer.js';
 
+/** The commands a client sends about its orders: what they may do, and the step it takes. */
 @Injectable()
 export class OrdersService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly events: OrderEventStore,
-    private readonly sagas: OrderSagaStore,
-    private readonly projector: OrderProjector,
+    private readonly steps: OrderStepWriter,
+    private readonly saga: OrderSagaService,
     private readonly outbox: OutboxService,
     private readonly idempotency: IdempotencyService,
   ) {}
@@ -39,23 +35,29 @@ export class OrdersService {
       if (claim.kind === 'replay') return claim.response;
 
       const order = Order.place(randomUUID(), customerId, request.items, new Date());
-      await this.events.append(manager, order);
-      await this.sagas.track(manager, order);
       await this.outbox.enqueue(
         manager,
         OrderPlaced,
         newEvent(OrderPlaced, { orderId: order.id, customerId, items: request.items }),
       );
-      await this.outbox.enqueue(
-        manager,
-        OrderStatusChanged,
-        newEvent(OrderStatusChanged, { orderId: order.id, customerId, status: order.status }),
-      );
+      await this.steps.write(manager, order, undefined);
       const answer: OrderAccepted = { id: order.id, status: order.status };
       await this.idempotency.complete(manager, customerId, key, answer);
       return answer;
     });
-    await this.projector.waitFor(accepted.id, 1);
+    await this.steps.visible(accepted.id, 1);
     return accepted;
+  }
+
+  /**
+   * `POST /v1/orders/:id/cancel`: the owner or an admin cancels an order that has not ended
+   * yet. Someone else's order is answered 404, exactly like a missing one.
+   */
+  async cancel(orderId: string, caller: AuthenticatedUser): Promise<void> {
+    await this.saga.cancelOnRequest(orderId, caller.id, (order): CancellationReason => {
+      if (order.customerId === caller.id) return 'CUSTOMER_CANCELLED';
+      if (can(caller, 'orders:cancel-any')) return 'ADMIN_CANCELLED';
+      throw notFound('ORDERS.NOT_FOUND', 'No order with this id.');
+    });
   }
 }

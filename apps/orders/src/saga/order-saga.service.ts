@@ -3,7 +3,6 @@ import { DataSource, type EntityManager } from 'typeorm';
 import {
   AuthorizePayment,
   newEvent,
-  OrderStatusChanged,
   ReleaseStock,
   VoidPayment,
   type MessageOf,
@@ -16,14 +15,12 @@ import {
 } from '#atlas/contracts';
 import { AppError, conflict, notFound } from '#atlas/http';
 import { InboxService, OutboxService } from '#atlas/messaging';
-import { can, type AuthenticatedUser } from '#atlas/security';
 import type { CancellationReason } from '../domain/order-events.js';
 import type { Order } from '../domain/order.js';
 import { OrderEventStore } from '../event-store/order-event-store.js';
-import { OrderProjector } from '../read-model/order.projector.js';
+import { OrderStepWriter } from '../write-side/order-step.writer.js';
 import { compensationFor } from './compensations.js';
 import { sagaStepOf, timeoutReasonOf } from './order-saga-step.js';
-import { OrderSagaMetrics } from './order-saga.metrics.js';
 import type { DueSaga } from './order-saga.store.js';
 import { OrderSagaStore } from './order-saga.store.js';
 
@@ -56,8 +53,7 @@ export class OrderSagaService {
     private readonly outbox: OutboxService,
     private readonly events: OrderEventStore,
     private readonly sagas: OrderSagaStore,
-    private readonly projector: OrderProjector,
-    private readonly metrics: OrderSagaMetrics,
+    private readonly steps: OrderStepWriter,
   ) {}
 
   onStockReserved(event: MessageOf<typeof StockReserved>): Promise<void> {
@@ -171,27 +167,29 @@ export class OrderSagaService {
         return { outcome: 'moved-on' as const };
       }
       await this.cancelWithCompensation(manager, order, timeoutReasonOf(due.step));
-      await this.commit(manager, order, before);
+      await this.steps.write(manager, order, before);
       return { outcome: 'cancelled' as const, order, before };
     });
-    if (step.outcome === 'cancelled') this.metrics.stepCommitted(step.order, step.before);
-    this.projector.appended();
+    if (step.outcome === 'cancelled') this.steps.committed(step.order, step.before);
     return step.outcome;
   }
 
   /**
-   * `POST /v1/orders/:id/cancel`: the owner or an admin cancels an order that has not ended
-   * yet. Someone else's order is answered 404, exactly like a missing one.
+   * Cancels an order that has not ended yet, on someone's request: `reasonFor` is the caller's
+   * policy (who may cancel, and why it says so) and throws for anyone it refuses. A step that
+   * changed the order meanwhile makes it decide again on the new state.
    */
-  async cancelOnRequest(orderId: string, caller: AuthenticatedUser): Promise<Order> {
+  async cancelOnRequest(
+    orderId: string,
+    cancelledBy: string,
+    reasonFor: (order: Order) => CancellationReason,
+  ): Promise<Order> {
     for (let attempt = 1; ; attempt++) {
       try {
         const { order, statusBefore } = await this.dataSource.transaction(async (manager) => {
           const loaded = await this.events.load(manager, orderId);
-          const isOwner = loaded?.customerId === caller.id;
-          if (!loaded || (!isOwner && !can(caller, 'orders:cancel-any'))) {
-            throw notFound('ORDERS.NOT_FOUND', 'No order with this id.');
-          }
+          if (!loaded) throw notFound('ORDERS.NOT_FOUND', 'No order with this id.');
+          const reason = reasonFor(loaded);
           if (loaded.isFinal) {
             throw conflict(
               'ORDERS.NOT_CANCELLABLE',
@@ -199,17 +197,12 @@ export class OrderSagaService {
             );
           }
           const before = loaded.status;
-          await this.cancelWithCompensation(
-            manager,
-            loaded,
-            isOwner ? 'CUSTOMER_CANCELLED' : 'ADMIN_CANCELLED',
-            caller.id,
-          );
-          await this.commit(manager, loaded, before);
+          await this.cancelWithCompensation(manager, loaded, reason, cancelledBy);
+          await this.steps.write(manager, loaded, before);
           return { order: loaded, statusBefore: before };
         });
-        this.metrics.stepCommitted(order, statusBefore);
-        await this.projector.waitFor(order.id, order.version);
+        this.steps.committed(order, statusBefore);
+        await this.steps.visible(order.id, order.version);
         return order;
       } catch (error) {
         // A saga step appended first: decide again on the new state (which may be final now).
@@ -277,30 +270,10 @@ export class OrderSagaService {
       }
       const before = order.status;
       await decide(order, manager);
-      await this.commit(manager, order, before);
+      await this.steps.write(manager, order, before);
       step = { order, before };
     });
-    if (step) this.metrics.stepCommitted(step.order, step.before);
-    this.projector.appended();
-  }
-
-  /** The order's new facts, its saga state and its public status change, in the caller's transaction. */
-  private async commit(manager: EntityManager, order: Order, before: OrderStatus): Promise<void> {
-    if (order.pending.length === 0) return;
-    await this.events.append(manager, order);
-    await this.sagas.track(manager, order);
-    if (order.status === before) return;
-    await this.outbox.enqueue(
-      manager,
-      OrderStatusChanged,
-      newEvent(OrderStatusChanged, {
-        orderId: order.id,
-        customerId: order.customerId,
-        status: order.status,
-        ...(order.reason ? { reason: order.reason } : {}),
-      }),
-    );
-    this.logger.log({ orderId: order.id, from: before, to: order.status }, 'order status changed');
+    if (step) this.steps.committed(step.order, step.before);
   }
 
   private ignore(order: Order, reply: string): void {
