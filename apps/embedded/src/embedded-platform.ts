@@ -52,9 +52,8 @@ export interface EmbeddedPlatform {
 export async function startEmbeddedPlatform(
   options: EmbeddedPlatformOptions = {},
 ): Promise<EmbeddedPlatform> {
-  const ports = await choosePorts(options.gatewayPort ?? 3000);
   const host = '127.0.0.1';
-  const urls = perService((name) => `http://${host}:${ports[name]}`);
+  let urls: Readonly<Record<ServiceName, string>> | undefined;
 
   // Taken first: a second platform (or `npm run dlq`) on the same files would damage them.
   const lock = options.dataDir ? lockDataDir(options.dataDir, 'npm start') : undefined;
@@ -84,6 +83,12 @@ export async function startEmbeddedPlatform(
       );
       databases.set(name, db);
     }
+    // Random ports are chosen only now, right before the services listen: chosen before the
+    // databases' start (seconds), a port had time to become another process's outgoing
+    // connection's local port, and the service's listen failed with EADDRINUSE.
+    const ports = await choosePorts(options.gatewayPort ?? 3000);
+    const serviceUrls = perService((name) => `http://${host}:${ports[name]}`);
+    urls = serviceUrls;
 
     const common: Env = {
       ...options.env,
@@ -91,12 +96,12 @@ export async function startEmbeddedPlatform(
       ATLAS_BROKER: 'embedded',
       ATLAS_CACHE: 'memory',
       DATABASE_POOL_MAX: '1',
-      AUTH_JWKS_URL: `${urls.auth}/.well-known/jwks.json`,
+      AUTH_JWKS_URL: `${serviceUrls.auth}/.well-known/jwks.json`,
     };
     // The simulated payment provider calls back through the gateway, signing with a secret
     // it shares with payments; both live in this process, so a fresh one per run will do.
     const payments: Env = {
-      PAYMENT_PROVIDER_WEBHOOK_URL: `${urls.gateway}/v1/payments/provider-webhook`,
+      PAYMENT_PROVIDER_WEBHOOK_URL: `${serviceUrls.gateway}/v1/payments/provider-webhook`,
       PAYMENT_WEBHOOK_SECRET: randomBytes(32).toString('hex'),
       ...options.env,
     };
@@ -121,11 +126,11 @@ export async function startEmbeddedPlatform(
       ...(name === 'gateway' ? {} : { DATABASE_URL: databases.get(name)?.url }),
       ...(name === 'gateway'
         ? {
-            AUTH_URL: urls.auth,
-            CATALOG_URL: urls.catalog,
-            ORDERS_URL: urls.orders,
-            PAYMENTS_URL: urls.payments,
-            NOTIFICATIONS_URL: urls.notifications,
+            AUTH_URL: serviceUrls.auth,
+            CATALOG_URL: serviceUrls.catalog,
+            ORDERS_URL: serviceUrls.orders,
+            PAYMENTS_URL: serviceUrls.payments,
+            NOTIFICATIONS_URL: serviceUrls.notifications,
           }
         : {}),
     });
@@ -150,6 +155,7 @@ export async function startEmbeddedPlatform(
     throw error;
   }
 
+  if (!urls) throw new Error('the embedded platform started without ports');
   return { gatewayUrl: urls.gateway, urls, broker, stop };
 }
 
