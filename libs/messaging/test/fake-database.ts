@@ -30,6 +30,7 @@ export function fakeDataSource(): DataSource & { readonly openTransactions: () =
   let open = 0;
   const dataSource = {
     manager: fakeEntityManager(false),
+    subscribers: [],
     openTransactions: () => open,
     transaction: async <T>(work: (manager: EntityManager) => Promise<T>): Promise<T> => {
       open++;

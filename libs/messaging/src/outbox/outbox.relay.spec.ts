@@ -1,11 +1,13 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { DatabaseNotifications } from '#atlas/persistence';
 import { eventually, gate } from '#atlas/testing';
 import { fakeDataSource } from '../../test/fake-database.js';
 import { EmbeddedBroker } from '../embedded/embedded-broker.js';
 import { resolveMessagingOptions, type RelayOptions } from '../messaging-options.js';
 import { MessagePublisher, type OutgoingMessage } from '../publishing/message-publisher.js';
+import { markOutboxWrite } from './outbox-commits.js';
 import { OutboxRelay } from './outbox.relay.js';
 import { OutboxStore, type PendingOutboxRow } from './outbox.store.js';
 
@@ -103,7 +105,28 @@ class ScriptedPublisher extends MessagePublisher {
   }
 }
 
-function setup(relay: Partial<RelayOptions> = {}) {
+/** The other replicas, as the relay sees them through DatabaseNotifications. */
+class FakeNotifications {
+  readonly acrossProcesses = true;
+  readonly announced: string[] = [];
+  readonly listeners = new Map<string, () => void>();
+
+  announce(channel: string): void {
+    this.announced.push(channel);
+  }
+
+  listen(channel: string, onNotice: () => void): () => void {
+    this.listeners.set(channel, onNotice);
+    return () => void this.listeners.delete(channel);
+  }
+
+  /** Another replica announced `channel`. */
+  hear(channel: string): void {
+    this.listeners.get(channel)?.();
+  }
+}
+
+function setup(relay: Partial<RelayOptions> = {}, notifications?: FakeNotifications) {
   const dataSource = fakeDataSource();
   const store = new InMemoryOutboxStore(dataSource.openTransactions);
   const publisher = new ScriptedPublisher();
@@ -112,7 +135,14 @@ function setup(relay: Partial<RelayOptions> = {}) {
     broker: { kind: 'embedded', broker: new EmbeddedBroker() },
     relay: { intervalMs: 5, batchSize: 10, maxBackoffMs: 20, ...relay },
   });
-  return { store, publisher, relay: new OutboxRelay(dataSource, publisher, store, options) };
+  // oxlint-disable-next-line typescript/no-unsafe-type-assertion -- a fake of the members used
+  const others = notifications as unknown as DatabaseNotifications | undefined;
+  return {
+    dataSource,
+    store,
+    publisher,
+    relay: new OutboxRelay(dataSource, publisher, store, options, others),
+  };
 }
 
 beforeAll(() => {
@@ -253,6 +283,30 @@ describe('OutboxRelay polling', () => {
     broker.open();
     await stopping;
     expect(store.rows[0]?.published).toBe(true);
+  });
+
+  it('announces its commits to the other replicas, and publishes when one announces its own', async () => {
+    const notifications = new FakeNotifications();
+    const { dataSource, store, publisher, relay } = setup({ intervalMs: 60_000 }, notifications);
+    store.tableExists = async () => true;
+    await relay.onApplicationBootstrap();
+    try {
+      const [subscriber] = dataSource.subscribers;
+      const committed = {};
+      markOutboxWrite(committed);
+      // oxlint-disable-next-line typescript/no-unsafe-type-assertion -- the one field it reads
+      await subscriber?.afterTransactionCommit?.({ queryRunner: committed } as never);
+      expect(notifications.announced).toEqual(['atlas_outbox']);
+      await new Promise((resolve) => setTimeout(resolve, 30)); // the pass that commit woke
+
+      store.add('a', 1); // written by another replica: no commit here wakes the relay
+      notifications.hear('atlas_outbox');
+      await eventually(() => expect(publisher.published()).toEqual([{ n: 1 }]));
+    } finally {
+      await relay.beforeApplicationShutdown();
+    }
+    expect(dataSource.subscribers).toEqual([]);
+    expect(notifications.listeners.size).toBe(0);
   });
 
   it('refuses to start when the outbox table is missing, naming the migration to add', async () => {
